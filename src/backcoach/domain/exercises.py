@@ -1,0 +1,131 @@
+"""The exercise catalogue's types: an exercise, its dosage, its variants and form checks.
+
+Pure data: these are loaded from one TOML file per exercise in ``catalogue/`` by
+``backcoach.domain.catalogue_loader`` and never change while the app runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "EXERCISE_IDS",
+    "Dosage",
+    "Exercise",
+    "FormCheck",
+    "KeyPose",
+    "Variant",
+]
+
+# The nine, in the order of the source article (see ../shared/docs/traces.md).
+EXERCISE_IDS: tuple[str, ...] = (
+    "lower_back_rotation",
+    "bridge",
+    "glute_bridge_march",
+    "pelvic_tilt",
+    "superman",
+    "cat_stretch",
+    "draw_in",
+    "dead_bug",
+    "forearm_plank",
+)
+
+DoseKind = Literal["reps", "hold"]
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """How much of an exercise to do in one workout.
+
+    ``kind`` says what one set is made of: ``reps`` (count movements) or ``hold``
+    (timed holds; ``reps`` is then the number of holds in a set). ``hold_s`` is the
+    time in the target position per rep or hold (0 for plain reps). With
+    ``per_side`` every set is done once on each side. The ``*_range`` pairs are
+    the (lowest, highest) values progression and regression may move within.
+    ``source`` quotes the article or gives the reason when the article has no number.
+    """
+
+    kind: DoseKind
+    sets: int
+    reps: int
+    hold_s: float
+    rest_s: float
+    per_side: bool
+    times_per_day: int
+    sets_range: tuple[int, int]
+    reps_range: tuple[int, int]
+    hold_range_s: tuple[float, float]
+    source: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An easier (regression) or harder (progression) version of an exercise."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """A form fault the camera can find, with what the person is told.
+
+    ``code`` is the finding code the motion analyser reports; ``cue`` the words
+    said and shown; ``threshold_name`` / ``threshold_value`` / ``unit`` the limit the
+    analyser applies, and ``reason`` why that limit (with its source where there is one).
+    """
+
+    code: str
+    cue: str
+    threshold_name: str
+    threshold_value: float
+    unit: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeyPose:
+    """One key pose of the exercise, for drawing a moving illustration.
+
+    ``joints`` maps a joint name (head, shoulder, elbow, wrist, hip, knee, ankle, toe,
+    and optionally far_elbow, far_wrist, far_knee, far_ankle for the limbs on the
+    far side) to (x, y) in a 100 x 60 box, y downwards, floor at y = 55.
+    ``hold_s`` is how long the drawing rests on this pose.
+    """
+
+    name: str
+    joints: dict[str, tuple[float, float]]
+    hold_s: float
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the catalogue, with everything a person and the coach need."""
+
+    id: str
+    name: str
+    summary: str
+    why: str
+    start_position: str
+    steps: tuple[str, ...]
+    breathing: str
+    tempo: str
+    mistakes: tuple[str, ...]
+    safety: tuple[str, ...]
+    dosage: Dosage
+    easier: Variant
+    harder: Variant
+    camera_view: str
+    camera_note: str
+    camera_counts: bool
+    sides: tuple[str, ...] = ()
+    form_checks: tuple[FormCheck, ...] = ()
+    key_poses: tuple[KeyPose, ...] = field(default_factory=tuple)
+
+    @property
+    def has_sides(self) -> bool:
+        return bool(self.sides)
+
+    def form_check(self, code: str) -> FormCheck | None:
+        return next((c for c in self.form_checks if c.code == code), None)
