@@ -8,7 +8,7 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Landmark", "PoseFrame", "LANDMARK_COUNT"]
+__all__ = ["LANDMARK_COUNT", "Landmark", "PoseFrame"]
 
 LANDMARK_COUNT = 33
 

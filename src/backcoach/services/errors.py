@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["BackcoachError", "InvalidInput", "NotFound", "StorageUnavailable", "SafetyStop"]
+__all__ = ["BackcoachError", "InvalidInput", "NotFound", "SafetyStop", "StorageUnavailable"]
 
 
 class BackcoachError(Exception):
