@@ -1,9 +1,54 @@
-"""CLI commands (to be filled in by their owner)."""
+"""``backcoach serve``: run the web app with uvicorn (http://127.0.0.1:8000 by default).
+
+The database is opened once before the server starts, so a bad ``BACKCOACH_DATABASE_URL`` is one
+clear line (exit 2) rather than a server that fails on its first page.
+"""
 
 from __future__ import annotations
 
+import threading
+import webbrowser
+from typing import Annotated
+
 import typer
+
+from backcoach.config import Settings
+from backcoach.services.context import open_app
+
+__all__ = ["register", "serve"]
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (BACKCOACH_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (BACKCOACH_PORT).", min=0, max=65535)] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open the app in your web browser once it is up.")
+    ] = True,
+) -> None:
+    """Start the web app: guided workouts, the exercise library, history and settings in your browser."""
+    import uvicorn
+
+    from backcoach.web.app import create_app
+
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    open_app(settings).close()  # fails here, in one line, when the database cannot be opened
+    url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
+    typer.echo(f"backcoach is running at {url} (Ctrl-C to stop)")
+    if open_browser:
+        threading.Timer(1.5, webbrowser.open, args=(url,)).start()
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add ``serve`` to the ``backcoach`` command."""
+    app.command("serve")(serve)

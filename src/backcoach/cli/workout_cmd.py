@@ -1,9 +1,105 @@
-"""CLI commands (to be filled in by their owner)."""
+"""``backcoach workout [PROGRAM]`` (the guided terminal workout) and ``backcoach log set|pain|note``."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+
+from backcoach.cli.context import app_context
+from backcoach.cli.terminal_player import KeyReader, Voice, WorkoutPlayer
+from backcoach.domain.records import PAIN_MOMENTS
+from backcoach.services.errors import InvalidInput
+from backcoach.services.workouts import add_note, check_pain_score, current_workout, log_set, record_pain
+from backcoach.services.workouts import start_workout as start_workout_service
+
+__all__ = ["register"]
+
+log_app = typer.Typer(help="Record by hand: a set you did, a pain rating, or a note.")
+
+
+def workout(
+    program: str | None = typer.Argument(None, help="The program to do (default: the active one)."),
+    new: bool = typer.Option(
+        False, "--new", help="Start afresh instead of carrying on an unfinished workout."
+    ),
+) -> None:
+    """A guided workout in the terminal: steps, countdowns, rep prompts, spoken cues, pain before and after.
+
+    Keys: Enter next/done, p pause, s skip, q quit. Each set is saved as soon as it is done;
+    after q or Ctrl-C, run this again to carry on.
+    """
+    console = Console(highlight=False)
+    with app_context() as ctx:
+        record = start_workout_service(ctx, program, new=new)
+        voice = Voice(ctx.settings.voice)
+        try:
+            with KeyReader(sys.stdin, sys.stdout) as keys:
+                outcome = WorkoutPlayer(ctx, record, console=console, keys=keys, voice=voice).run()
+        finally:
+            voice.close()
+    if outcome.status == "interrupted":
+        raise typer.Exit(130)
+
+
+@log_app.command("set")
+def log_set_command(
+    exercise: str = typer.Argument(..., help="The exercise id, e.g. bridge."),
+    reps: int = typer.Option(..., "--reps", help="Reps done (or holds, for a hold exercise)."),
+    hold: float = typer.Option(0.0, "--hold", help="Seconds held per hold, if any."),
+    side: str | None = typer.Option(None, "--side", help="left or right, for a one-side exercise."),
+) -> None:
+    """Record a set done without the guided workout, e.g. backcoach log set bridge --reps 10."""
+    with app_context() as ctx:
+        record = log_set(ctx, exercise, reps=reps, hold_s=hold, side=side)
+        held = f", {record.hold_s:g} s each" if record.hold_s else ""
+        where = f", {record.side} side" if record.side else ""
+        Console().print(
+            f"Saved: {escape(ctx.catalogue.get(record.exercise_id).name)}, set {record.set_number}{where}, "
+            f"{record.reps} reps{held} (workout {record.workout_id})."
+        )
+
+
+@log_app.command("pain")
+def log_pain_command(
+    score: str = typer.Argument(..., help="Pain from 0 (none) to 10 (worst)."),
+    moment: str = typer.Option(
+        "next_morning", "--moment", help=f"When: {', '.join(PAIN_MOMENTS)}.", show_default=True
+    ),
+    workout_id: int | None = typer.Option(None, "--workout", help="The workout number it belongs to."),
+) -> None:
+    """Record a pain rating, e.g. backcoach log pain 4 --moment next_morning."""
+    value = check_pain_score(score)
+    if moment not in PAIN_MOMENTS:
+        raise InvalidInput(f"--moment must be one of {', '.join(PAIN_MOMENTS)} (got {moment!r})")
+    with app_context() as ctx:
+        if workout_id is None and moment in ("before", "during", "after"):
+            open_workout = current_workout(ctx)
+            workout_id = open_workout.id if open_workout else None
+        record = record_pain(ctx, value, moment, workout_id=workout_id)
+        tied = f" (workout {record.workout_id})" if record.workout_id else ""
+        Console().print(f"Saved: pain {record.score}/10, {record.moment.replace('_', ' ')}{tied}.")
+        if record.score > 5:
+            Console().print(
+                "[yellow]Pain above 5 out of 10: go easier, and if it spreads down a leg or does not settle, "
+                "talk to a clinician.[/yellow]"
+            )
+
+
+@log_app.command("note")
+def log_note_command(
+    text: str = typer.Argument(..., help="The note."),
+    workout_id: int | None = typer.Option(None, "--workout", help="The workout number it belongs to."),
+) -> None:
+    """Record a note, e.g. backcoach log note "Stiff after gardening"."""
+    with app_context() as ctx:
+        record = add_note(ctx, text, workout_id)
+        Console().print(f"Saved the note ({record.created_at.astimezone():%Y-%m-%d %H:%M}).")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add ``workout`` and ``log`` to the app."""
+    app.command("workout")(workout)
+    app.add_typer(log_app, name="log")

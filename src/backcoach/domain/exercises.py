@@ -44,6 +44,9 @@ class Dosage:
     ``per_side`` every set is done once on each side. The ``*_range`` pairs are
     the (lowest, highest) values progression and regression may move within.
     ``source`` quotes the article or gives the reason when the article has no number.
+    With ``alternating`` (only with ``per_side``) the sides take turns inside one set,
+    as in a march or a dead bug: a set is then ``reps`` movements on each side, done
+    left, right, left, right rather than all of one side first.
     """
 
     kind: DoseKind
@@ -57,6 +60,7 @@ class Dosage:
     reps_range: tuple[int, int]
     hold_range_s: tuple[float, float]
     source: str
+    alternating: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,11 @@ class KeyPose:
     """One key pose of the exercise, for drawing a moving illustration.
 
     ``joints`` maps a joint name (head, shoulder, elbow, wrist, hip, knee, ankle, toe,
-    and optionally far_elbow, far_wrist, far_knee, far_ankle for the limbs on the
-    far side) to (x, y) in a 100 x 60 box, y downwards, floor at y = 55.
+    and optionally far_elbow, far_wrist, far_knee, far_ankle, far_toe for the limbs on the
+    far side) to (x, y) in a 100 x 60 box, y downwards, floor at y = 55. An optional
+    mid_back (halfway down the spine) shows the back's shape where it matters (cat
+    stretch, pelvic tilt): draw the trunk shoulder -> mid_back -> hip when it is there.
+    All poses of one exercise name the same joints.
     ``hold_s`` is how long the drawing rests on this pose.
     """
 

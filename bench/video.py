@@ -1,0 +1,90 @@
+"""Video analysis speed: frames per second and times real time on a 30 fps 640x360 clip.
+
+The clip is made from ../shared/clips/dawi_bridge1_side.mp4 (scaled to 640x360 at 30 fps
+with ffmpeg, or OpenCV when ffmpeg is missing) into a temporary folder. Timed: decoding
+alone, then the whole ``analyse_path`` (decode, MediaPipe pose, the bridge analyser), then
+pose on one inference thread for comparison (MediaPipe's own default on Linux).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from backcoach.pose import PoseEstimator, open_video
+from backcoach.pose.estimator import default_pose_threads
+from backcoach.services.analysis import analyse_path
+from bench import SHARED_DIR, heading, target_line
+
+__all__ = ["make_clip", "run"]
+
+SOURCE = SHARED_DIR / "clips" / "dawi_bridge1_side.mp4"
+WIDTH, HEIGHT, FPS = 640, 360, 30
+
+
+def make_clip(target: Path, source: Path = SOURCE) -> Path:
+    """Write ``source`` scaled to 640x360 at 30 fps as ``target`` (mp4)."""
+    if shutil.which("ffmpeg"):
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-y", "-i", str(source), "-vf", f"scale={WIDTH}:{HEIGHT}", "-r", str(FPS),
+             "-c:v", "libx264", "-preset", "fast", "-crf", "23", "-an", str(target)],
+            check=True,
+        )
+        return target
+    with open_video(source) as reader:
+        writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"mp4v"), FPS, (WIDTH, HEIGHT))
+        for _t_ms, image in reader:
+            writer.write(cv2.resize(image, (WIDTH, HEIGHT), interpolation=cv2.INTER_AREA))
+        writer.release()
+    return target
+
+
+def _decode_fps(path: Path) -> tuple[int, float]:
+    start = time.perf_counter()
+    with open_video(path) as reader:
+        count = sum(1 for _ in reader)
+    return count, count / (time.perf_counter() - start)
+
+
+def _pose_ms(path: Path, threads: int, frames: int) -> float:
+    """Median ms of pose per frame over the first ``frames`` frames, with ``threads`` threads."""
+    timings = []
+    with open_video(path) as reader, PoseEstimator(threads=threads) as estimator:
+        for index, (t_ms, image) in enumerate(reader):
+            if index >= frames:
+                break
+            start = time.perf_counter()
+            estimator.estimate(image, t_ms)
+            timings.append(time.perf_counter() - start)
+    return float(np.median(timings[5:])) * 1000.0
+
+
+def run() -> None:
+    heading("video analysis speed (30 fps 640x360 clip)")
+    if not SOURCE.exists():
+        print(f"  {SOURCE} not found: skipped")
+        return
+    with tempfile.TemporaryDirectory(prefix="backcoach-bench-") as folder:
+        clip = make_clip(Path(folder) / "bridge_640x360.mp4")
+        frames, decode_fps = _decode_fps(clip)
+        duration_s = frames / FPS
+        print(f"  clip: {frames} frames, {duration_s:.1f} s, made from {SOURCE.name}")
+        print(f"  decoding alone: {decode_fps:.0f} frames/s")
+        start = time.perf_counter()
+        report = analyse_path(clip, exercise_id="bridge")
+        elapsed = time.perf_counter() - start
+        fps = report.frames / elapsed
+        print(f"  analyse (decode + pose + bridge analyser): {elapsed:.2f} s, {fps:.1f} frames/s")
+        print(f"  counted {report.total_reps} rep(s), {len(report.holds)} hold(s)")
+        threads = default_pose_threads()
+        many = _pose_ms(clip, threads=threads, frames=120)
+        one = _pose_ms(clip, threads=1, frames=120)
+        print(f"  pose alone, median per frame: {many:.1f} ms on {threads} threads (ours), {one:.1f} ms on 1 thread")
+        target_line("frames per second", fps, ">=", 2 * FPS, "", 1)
+        target_line("times real time", fps / FPS, ">=", 2.0, "x", 2)

@@ -1,0 +1,163 @@
+"""MediaPipe Pose (model_complexity=1, video mode) turned into ``PoseFrame``s.
+
+Only ``model_complexity=1`` is used: its model ships inside the mediapipe wheel, while the
+lite and heavy models are downloaded at run time (and there may be no internet).
+
+Speed: MediaPipe's Python solution runs its TFLite models on one XNNPACK thread on Linux.
+On this 2-core machine that was 18-19 ms a frame; two threads make it 10-11 ms with the
+same landmarks, so the estimator asks for one thread per core (at most 4). Large frames are
+scaled down before pose: landmarks are normalised to the image, so the result keeps the
+original frame's size, and the models work on 224-256 px crops anyway.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
+
+__all__ = ["MAX_POSE_WIDTH_PX", "PoseEstimator", "default_pose_threads", "scale_for_pose"]
+
+MAX_POSE_WIDTH_PX = 640
+Image = npt.NDArray[np.uint8]
+
+
+def default_pose_threads() -> int:
+    """One inference thread per core, at most 4 (more gains nothing on a 256 px model)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def scale_for_pose(image: Image, max_width_px: int = MAX_POSE_WIDTH_PX) -> Image:
+    """The image scaled so that neither side passes ``max_width_px`` (unchanged when smaller)."""
+    height, width = image.shape[:2]
+    longest = max(width, height)
+    if longest <= max_width_px:
+        return image
+    scale = max_width_px / longest
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+@contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for a moment.
+
+    TFLite and absl write start-up notes ("Created TensorFlow Lite XNNPACK delegate",
+    "Feedback manager requires ...") straight to fd 2, where they would bury the one line
+    the CLI prints. Only used while the graph starts and until the first person is found.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _make_pose(threads: int, min_detection_confidence: float, min_tracking_confidence: float) -> Any:
+    import mediapipe as mp  # imported here: it takes a second to load
+
+    solution: Any = mp.solutions.pose.Pose
+    try:
+        from mediapipe.calculators.tensor import inference_calculator_pb2
+
+        options_ext = inference_calculator_pb2.InferenceCalculatorOptions.ext
+
+        class _ThreadedPose(solution):  # type: ignore[misc, valid-type]
+            """Pose whose inference nodes use ``threads`` XNNPACK threads (pinned mediapipe 0.10.21)."""
+
+            def _modify_calculator_options(self, config: Any, params: Any) -> None:
+                super()._modify_calculator_options(config, params)
+                for node in config.node:
+                    if node.calculator.startswith("InferenceCalculator"):
+                        node.options.Extensions[options_ext].delegate.xnnpack.num_threads = threads
+
+        solution = _ThreadedPose
+    except (ImportError, AttributeError):  # another mediapipe: keep its own threading
+        pass
+    return solution(
+        static_image_mode=False,
+        model_complexity=1,
+        smooth_landmarks=True,
+        enable_segmentation=False,
+        min_detection_confidence=min_detection_confidence,
+        min_tracking_confidence=min_tracking_confidence,
+    )
+
+
+class PoseEstimator:
+    """One MediaPipe Pose tracker for one stream of frames (a video or a camera).
+
+    Use as a context manager, or call ``close()``. Frames must come in time order: the
+    tracker uses the previous frame to find the person in the next one. ``threads`` is the
+    number of inference threads (default: one per core, at most 4).
+    """
+
+    def __init__(
+        self,
+        max_width_px: int = MAX_POSE_WIDTH_PX,
+        threads: int | None = None,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
+        self._max_width_px = max_width_px
+        self.threads = threads if threads is not None else default_pose_threads()
+        with _native_stderr_silenced():
+            self._pose: Any = _make_pose(self.threads, min_detection_confidence, min_tracking_confidence)
+        self._quiet = True
+        self._closed = False
+
+    def estimate(self, image: Image, t_ms: float, *, bgr: bool = True) -> PoseFrame:
+        """The pose in one frame (BGR as OpenCV reads it, or RGB with ``bgr=False``).
+
+        The PoseFrame carries the original image size and ``t_ms`` as given.
+        """
+        if self._closed:
+            raise RuntimeError("the pose estimator is closed")
+        height, width = image.shape[:2]
+        small = scale_for_pose(image, self._max_width_px)
+        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB) if bgr else np.ascontiguousarray(small)
+        rgb.flags.writeable = False
+        if self._quiet:
+            with _native_stderr_silenced():
+                result = self._pose.process(rgb)
+        else:
+            result = self._pose.process(rgb)
+        landmarks = result.pose_landmarks
+        if landmarks is None:
+            return PoseFrame(float(t_ms), None, width, height)
+        self._quiet = False
+        points = np.array(
+            [[p.x, p.y, p.z, p.visibility] for p in landmarks.landmark[:LANDMARK_COUNT]], dtype=np.float64
+        )
+        return PoseFrame(float(t_ms), points, width, height)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._pose.close()
+            self._closed = True
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

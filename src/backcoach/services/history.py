@@ -1,0 +1,141 @@
+"""History use cases: past workouts, the adherence streak, pain and exercise series, the Today view.
+
+Days are the person's local days: a workout belongs to the day it started on, in local time.
+A day counts towards the streak when a workout was finished or at least one set was stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from backcoach.domain.records import Adherence, ExercisePoint, PainRecord, TodayView, WorkoutRecord
+from backcoach.services.context import AppContext
+from backcoach.services.errors import NotFound
+from backcoach.services.programs import active_program
+from backcoach.services.workouts import current_workout
+
+__all__ = [
+    "adherence",
+    "exercise_series",
+    "list_workouts",
+    "local_day",
+    "morning_checkin_due",
+    "pain_series",
+    "today_view",
+    "workout_counts",
+]
+
+
+def local_day(moment: datetime) -> date:
+    """The person's calendar day of a stored (UTC) time."""
+    return moment.astimezone().date()
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time()).astimezone()
+
+
+def workout_counts(workout: WorkoutRecord) -> bool:
+    """Whether a workout counts as done for adherence: finished, or at least one set stored."""
+    return workout.status == "finished" or bool(workout.sets)
+
+
+def list_workouts(
+    ctx: AppContext, *, since: date | datetime | None = None, limit: int | None = None
+) -> list[WorkoutRecord]:
+    """Workouts, newest first, with their sets and pain ratings; ``since`` a day or a time."""
+    if isinstance(since, date) and not isinstance(since, datetime):
+        since = _day_start(since)
+    if limit is not None and limit < 1:
+        limit = None
+    with ctx.repository() as repo:
+        return repo.list_workouts(since=since, limit=limit)
+
+
+def adherence(ctx: AppContext, today: date) -> Adherence:
+    """The streak of days in a row with a workout (up to today, or yesterday while today is open)
+    and the workouts done in the last seven days, against the active program's days per week."""
+    try:
+        target = active_program(ctx).days_per_week
+    except NotFound:
+        target = 7
+    with ctx.repository() as repo:
+        workouts = repo.list_workouts(until=_day_start(today + timedelta(days=1)))
+    days = {local_day(w.started_at) for w in workouts if workout_counts(w)}
+    done_today = today in days
+    streak = 0
+    day = today if done_today else today - timedelta(days=1)
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    week_start = today - timedelta(days=6)
+    last_week = [w for w in workouts if workout_counts(w) and week_start <= local_day(w.started_at) <= today]
+    return Adherence(
+        streak_days=streak,
+        workouts_last_7_days=len(last_week),
+        target_per_week=target,
+        done_today=done_today,
+        days_done_last_7=len({local_day(w.started_at) for w in last_week}),
+    )
+
+
+def pain_series(ctx: AppContext, *, since: date | datetime | None = None) -> list[PainRecord]:
+    """Every pain rating, oldest first."""
+    if isinstance(since, date) and not isinstance(since, datetime):
+        since = _day_start(since)
+    with ctx.repository() as repo:
+        return repo.list_pain(since=since)
+
+
+def exercise_series(ctx: AppContext, exercise_id: str) -> list[ExercisePoint]:
+    """Per day, the sets, reps and seconds held of one exercise, oldest day first."""
+    if exercise_id not in ctx.catalogue:
+        raise NotFound(f"unknown exercise {exercise_id!r}: choose one of {', '.join(ctx.catalogue.ids)}")
+    with ctx.repository() as repo:
+        sets = repo.sets_for_exercise(exercise_id)
+    by_day: dict[date, list[tuple[int, float]]] = defaultdict(list)
+    for record, started_at in sets:
+        by_day[local_day(started_at)].append((record.reps, record.total_hold_s))
+    return [
+        ExercisePoint(
+            day=day,
+            sets=len(items),
+            total_reps=sum(r for r, _ in items),
+            total_hold_s=sum(h for _, h in items),
+        )
+        for day, items in sorted(by_day.items())
+    ]
+
+
+def morning_checkin_due(ctx: AppContext, today: date) -> WorkoutRecord | None:
+    """The workout whose next-morning pain rating is due today: the last one finished yesterday
+    (local time) when it has no next-morning rating yet."""
+    yesterday = today - timedelta(days=1)
+    with ctx.repository() as repo:
+        workouts = repo.list_workouts(since=_day_start(yesterday), until=_day_start(today))
+        recent_pain = repo.list_pain(since=_day_start(yesterday))
+    finished = [w for w in workouts if w.status == "finished" and w.sets]
+    if not finished:
+        return None
+    last = finished[0]  # newest first
+    answered = any(
+        p.moment == "next_morning" and (p.workout_id == last.id or local_day(p.taken_at) == today)
+        for p in recent_pain
+    )
+    return None if answered else last
+
+
+def today_view(ctx: AppContext, today: date) -> TodayView:
+    """What to show first: the active program, today's workouts, the streak, a workout to resume,
+    and the next-morning pain check-in when it is due."""
+    start = _day_start(today)
+    with ctx.repository() as repo:
+        todays = repo.list_workouts(since=start, until=start + timedelta(days=1))
+    return TodayView(
+        program=active_program(ctx),
+        adherence=adherence(ctx, today),
+        workouts_today=tuple(todays),
+        current_workout=current_workout(ctx),
+        morning_checkin_due=morning_checkin_due(ctx, today),
+    )

@@ -1,0 +1,219 @@
+"""Program use cases: list, show, create and edit programs, change one dose, choose the active one.
+
+Programs are built and checked by ``backcoach.domain.programs``; this module stores them for the
+user and turns domain errors into ``NotFound`` / ``InvalidInput`` with one line to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+from backcoach.domain.catalogue_loader import UnknownExercise
+from backcoach.domain.exercises import Dosage
+from backcoach.domain.programs import (
+    DosageError,
+    Program,
+    ProgramError,
+    build_program,
+    change_dosage,
+    slugify,
+    validate_dosage,
+)
+from backcoach.domain.records import DoseChangeRecord
+from backcoach.services.context import ACTIVE_PROGRAM_KEY, AppContext
+from backcoach.services.errors import InvalidInput, NotFound
+
+__all__ = [
+    "active_program",
+    "adjusted_dosage",
+    "create_program",
+    "dose_history",
+    "get_program",
+    "list_programs",
+    "set_active_program",
+    "set_dosage",
+    "update_program",
+]
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the domain's errors about exercises, doses and programs into the services' errors."""
+    try:
+        yield
+    except UnknownExercise as exc:
+        raise NotFound(str(exc)) from None
+    except DosageError as exc:
+        raise InvalidInput(f"dose out of range for {exc.exercise_id}: {exc.field} {exc.detail}") from None
+    except ProgramError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def list_programs(ctx: AppContext) -> list[Program]:
+    """The user's programs: the built-in ones first, then their own in the order made."""
+    with ctx.repository() as repo:
+        return repo.list_programs(ctx.catalogue)
+
+
+def _unknown_program(ctx: AppContext, slug: str) -> NotFound:
+    with ctx.repository() as repo:
+        slugs = repo.program_slugs()
+    return NotFound(f"no program called {slug!r}: choose one of {', '.join(slugs) or '(none yet)'}")
+
+
+def get_program(ctx: AppContext, slug: str) -> Program:
+    """One program by its slug (its name works too); NotFound otherwise."""
+    with ctx.repository() as repo:
+        program = repo.get_program(slug, ctx.catalogue) or repo.get_program(slugify(slug), ctx.catalogue)
+    if program is None:
+        raise _unknown_program(ctx, slug)
+    return program
+
+
+def create_program(
+    ctx: AppContext,
+    name: str,
+    exercise_ids: Iterable[str],
+    *,
+    doses: Mapping[str, Dosage] | None = None,
+    times_per_day: int = 1,
+    days_per_week: int = 7,
+    description: str = "",
+) -> Program:
+    """A new program of the user's own. InvalidInput for a taken name or a bad dose."""
+    with domain_errors():
+        program = build_program(
+            name,
+            list(exercise_ids),
+            ctx.catalogue,
+            doses=doses,
+            times_per_day=times_per_day,
+            days_per_week=days_per_week,
+            description=description,
+        )
+    with ctx.repository() as repo:
+        if repo.program_exists(program.slug):
+            raise InvalidInput(f"a program called {program.slug!r} already exists: choose another name")
+        repo.save_program(program)
+    return program
+
+
+def update_program(
+    ctx: AppContext,
+    slug: str,
+    *,
+    name: str | None = None,
+    exercise_ids: Iterable[str] | None = None,
+    doses: Mapping[str, Dosage] | None = None,
+    times_per_day: int | None = None,
+    days_per_week: int | None = None,
+    description: str | None = None,
+) -> Program:
+    """Change a program; what is not given stays. A renamed program gets the new name's slug.
+
+    ``doses`` replaces the dose of the exercises it names; exercises kept keep their dose.
+    Dose changes are written to the dose history with the reason "changed by you".
+    """
+    current = get_program(ctx, slug)
+    ids = list(exercise_ids) if exercise_ids is not None else list(current.exercise_ids)
+    merged: dict[str, Dosage] = {
+        item.exercise_id: item.dosage for item in current.items if item.exercise_id in ids
+    }
+    merged.update(doses or {})
+    new_name = name if name is not None else current.name
+    new_slug = slugify(new_name) if name is not None else current.slug
+    with domain_errors():
+        program = build_program(
+            new_name,
+            ids,
+            ctx.catalogue,
+            doses={k: v for k, v in merged.items() if k in ids},
+            times_per_day=times_per_day if times_per_day is not None else current.times_per_day,
+            days_per_week=days_per_week if days_per_week is not None else current.days_per_week,
+            slug=new_slug,
+            description=description if description is not None else current.description,
+            builtin=current.builtin,
+        )
+    with ctx.repository() as repo:
+        if program.slug != current.slug and repo.program_exists(program.slug):
+            raise InvalidInput(f"a program called {program.slug!r} already exists: choose another name")
+        for item in program.items:
+            old = current.dosage_for(item.exercise_id)
+            if old is not None and _dose_fields(old) != _dose_fields(item.dosage):
+                repo.set_item_dosage(current.slug, item.exercise_id, item.dosage, "changed by you")
+        repo.save_program(program, previous_slug=current.slug)
+        if program.slug != current.slug and repo.get_setting(ACTIVE_PROGRAM_KEY) == current.slug:
+            repo.set_setting(ACTIVE_PROGRAM_KEY, program.slug)
+    return program
+
+
+def _dose_fields(dosage: Dosage) -> tuple[int, int, float, float]:
+    return (dosage.sets, dosage.reps, float(dosage.hold_s), float(dosage.rest_s))
+
+
+def set_dosage(ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, reason: str) -> Program:
+    """Change one exercise's dose in a program (progression uses this), keeping the dose history."""
+    program = get_program(ctx, slug)
+    if program.dosage_for(exercise_id) is None:
+        raise NotFound(f"the program {program.slug!r} has no exercise {exercise_id!r}")
+    with domain_errors():
+        validate_dosage(dosage, exercise_id)
+    if not reason.strip():
+        raise InvalidInput("a dose change needs a reason")
+    with ctx.repository() as repo:
+        repo.set_item_dosage(program.slug, exercise_id, dosage, reason.strip())
+    return get_program(ctx, program.slug)
+
+
+def dose_history(
+    ctx: AppContext, slug: str | None = None, exercise_id: str | None = None
+) -> list[DoseChangeRecord]:
+    """Every dose change, oldest first, optionally of one program and/or one exercise."""
+    with ctx.repository() as repo:
+        return repo.dose_changes(slug, exercise_id)
+
+
+def active_program(ctx: AppContext) -> Program:
+    """The program ``backcoach workout`` and the Today page use when none is named."""
+    with ctx.repository() as repo:
+        slug = repo.get_setting(ACTIVE_PROGRAM_KEY)
+        program = repo.get_program(slug, ctx.catalogue) if slug else None
+        if program is None:
+            programs = repo.list_programs(ctx.catalogue)
+            if not programs:
+                raise NotFound("there are no programs yet")
+            program = programs[0]
+    return program
+
+
+def set_active_program(ctx: AppContext, slug: str) -> Program:
+    """Make ``slug`` the active program; NotFound for an unknown one."""
+    program = get_program(ctx, slug)
+    with ctx.repository() as repo:
+        repo.set_setting(ACTIVE_PROGRAM_KEY, program.slug)
+    return program
+
+
+def adjusted_dosage(
+    ctx: AppContext,
+    exercise_id: str,
+    *,
+    base: Dosage | None = None,
+    sets: int | None = None,
+    reps: int | None = None,
+    hold_s: float | None = None,
+    rest_s: float | None = None,
+) -> Dosage:
+    """``base`` (default: the catalogue dose) with the given fields changed and checked.
+
+    NotFound for an unknown exercise, InvalidInput for a dose out of range.
+    """
+    changes = {
+        name: value
+        for name, value in (("sets", sets), ("reps", reps), ("hold_s", hold_s), ("rest_s", rest_s))
+        if value is not None
+    }
+    with domain_errors():
+        start = base if base is not None else ctx.catalogue.get(exercise_id).dosage
+        return change_dosage(start, exercise_id, **changes)

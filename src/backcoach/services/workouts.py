@@ -1,0 +1,366 @@
+"""Workout use cases: start or resume a workout, record each set and pain rating as it happens, finish.
+
+Every set is stored the moment it is done, and recording the same ``client_id`` again updates
+that set instead of adding one: a retry, a resumed workout or a camera counting rep by rep never
+doubles a set. One workout is in progress at a time; starting again resumes it.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+from backcoach.domain.programs import Program
+from backcoach.domain.records import (
+    PAIN_MOMENTS,
+    PAIN_SCORE_RANGE,
+    SET_SOURCES,
+    SIDES,
+    NoteRecord,
+    PainRecord,
+    SetRecord,
+    WorkoutRecord,
+)
+from backcoach.domain.workouts import Step, plan_workout
+from backcoach.services.context import AppContext
+from backcoach.services.errors import InvalidInput, NotFound
+from backcoach.services.programs import active_program, get_program
+
+__all__ = [
+    "LOGGED_PROGRAM_NAME",
+    "LOGGED_PROGRAM_SLUG",
+    "STALE_AFTER",
+    "abandon_workout",
+    "add_note",
+    "check_pain_score",
+    "current_workout",
+    "finish_workout",
+    "get_workout",
+    "log_set",
+    "next_step_index",
+    "record_pain",
+    "record_set",
+    "set_key",
+    "start_workout",
+    "workout_plan",
+]
+
+# A workout left in progress this long ago is not resumed: starting marks it abandoned.
+STALE_AFTER = timedelta(hours=12)
+# Sets logged by hand outside a guided workout go into one workout per day under this name.
+LOGGED_PROGRAM_SLUG = "logged"
+LOGGED_PROGRAM_NAME = "Logged by hand"
+
+MAX_NOTE_CHARS = 2000
+MAX_CLIENT_ID_CHARS = 100
+
+
+def _check_safety_before_start(ctx: AppContext) -> None:
+    """RED-FLAG HOOK: the safety helper's ``backcoach.services.safety`` plugs in here.
+
+    It will raise ``SafetyStop`` while a red flag is open (until a clinician has cleared the
+    person), so neither the CLI nor the web app can start a workout. Until then nothing is checked.
+    """
+    # from backcoach.services import safety
+    # safety.check_can_start_workout(ctx)
+
+
+def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool = False) -> WorkoutRecord:
+    """Start a workout of ``program_slug`` (default: the active program), or resume the one in progress.
+
+    A workout in progress of the same program (or any, when no program is named) is returned to
+    carry on with, unless ``new``; one of another program, or older than 12 hours, is marked
+    abandoned first (its sets stay). Raises SafetyStop while a red flag is open.
+    """
+    _check_safety_before_start(ctx)
+    program = get_program(ctx, program_slug) if program_slug else active_program(ctx)
+    now = ctx.clock.now()
+    with ctx.repository() as repo:
+        current = repo.in_progress_workout()
+        if current is not None:
+            stale = now - current.started_at > STALE_AFTER
+            same = program_slug is None or current.program_slug == program.slug
+            if not stale and not new and same:
+                return current
+            repo.set_workout_status(current.id, "abandoned", None)
+        return repo.create_workout(program.slug, program.name, now)
+
+
+def current_workout(ctx: AppContext) -> WorkoutRecord | None:
+    """The workout in progress (to resume), or None; one left more than 12 hours ago does not count."""
+    with ctx.repository() as repo:
+        current = repo.in_progress_workout()
+    if current is None or ctx.clock.now() - current.started_at > STALE_AFTER:
+        return None
+    return current
+
+
+def get_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
+    """One workout with its sets, pain ratings and notes; NotFound otherwise."""
+    with ctx.repository() as repo:
+        workout = repo.get_workout(workout_id)
+    if workout is None:
+        raise NotFound(f"no workout number {workout_id}")
+    return workout
+
+
+def _check_exercise(ctx: AppContext, exercise_id: str) -> None:
+    if exercise_id not in ctx.catalogue:
+        raise NotFound(f"unknown exercise {exercise_id!r}: choose one of {', '.join(ctx.catalogue.ids)}")
+
+
+def _check_client_id(client_id: str | None) -> None:
+    if client_id is not None and not 1 <= len(client_id) <= MAX_CLIENT_ID_CHARS:
+        raise InvalidInput(f"client_id must be 1 to {MAX_CLIENT_ID_CHARS} characters")
+
+
+def _whole(value: object, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{name} must be a whole number from {low} to {high} (got {value!r})")
+    return value
+
+
+def set_key(exercise_id: str | None, set_number: int, side: str | None) -> tuple[str | None, int, str | None]:
+    """What identifies a set within one workout: the exercise, the set number and the side."""
+    return (exercise_id, set_number, side)
+
+
+def record_set(
+    ctx: AppContext,
+    workout_id: int,
+    *,
+    exercise_id: str,
+    set_number: int,
+    side: str | None,
+    reps: int,
+    hold_s: float = 0.0,
+    source: str = "manual",
+    client_id: str | None = None,
+) -> SetRecord:
+    """Store one set now. With a ``client_id`` already stored, that set is updated instead.
+
+    ``reps`` counts movements (or holds); ``hold_s`` is the seconds held per hold. ``side`` is
+    left, right or None; ``source`` is timer, manual or camera.
+    """
+    _check_exercise(ctx, exercise_id)
+    _whole(set_number, "set_number", 1, 100)
+    _whole(reps, "reps", 0, 1000)
+    if isinstance(hold_s, bool) or not isinstance(hold_s, int | float) or not math.isfinite(hold_s):
+        raise InvalidInput(f"hold_s must be a number of seconds (got {hold_s!r})")
+    if not 0 <= hold_s <= 3600:
+        raise InvalidInput(f"hold_s must be from 0 to 3600 seconds (got {hold_s!r})")
+    if side is not None and side not in SIDES:
+        raise InvalidInput(f"side must be left or right (got {side!r})")
+    if source not in SET_SOURCES:
+        raise InvalidInput(f"source must be one of {', '.join(SET_SOURCES)} (got {source!r})")
+    _check_client_id(client_id)
+    now = ctx.clock.now()
+    for attempt in (1, 2):
+        try:
+            with ctx.repository() as repo:
+                if not repo.workout_exists(workout_id):
+                    raise NotFound(f"no workout number {workout_id}")
+                return repo.upsert_set(
+                    workout_id,
+                    exercise_id=exercise_id,
+                    set_number=set_number,
+                    side=side,
+                    reps=reps,
+                    hold_s=float(hold_s),
+                    source=source,
+                    client_id=client_id,
+                    recorded_at=now,
+                )
+        except InvalidInput:
+            # Two writers raced to insert the same client_id: the second time round it updates.
+            if client_id is None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def log_set(
+    ctx: AppContext,
+    exercise_id: str,
+    *,
+    reps: int,
+    hold_s: float = 0.0,
+    side: str | None = None,
+    set_number: int | None = None,
+) -> SetRecord:
+    """A set done without the guided player, typed in by hand.
+
+    It goes into the workout in progress if there is one, else into today's "Logged by hand"
+    workout (made and marked finished on the first set logged that day).
+    """
+    _check_exercise(ctx, exercise_id)
+    workout = current_workout(ctx)
+    if workout is None:
+        workout = _logged_workout_today(ctx)
+    if set_number is None:
+        done = [s.set_number for s in workout.sets if s.exercise_id == exercise_id and s.side == side]
+        set_number = max(done, default=0) + 1
+    return record_set(
+        ctx,
+        workout.id,
+        exercise_id=exercise_id,
+        set_number=set_number,
+        side=side,
+        reps=reps,
+        hold_s=hold_s,
+        source="manual",
+    )
+
+
+def _logged_workout_today(ctx: AppContext) -> WorkoutRecord:
+    now = ctx.clock.now()
+    local_today = now.astimezone().date()
+    start_local = datetime.combine(local_today, datetime.min.time()).astimezone()
+    with ctx.repository() as repo:
+        for workout in repo.list_workouts(since=start_local, newest_first=True):
+            if workout.program_slug == LOGGED_PROGRAM_SLUG:
+                return workout
+        created = repo.create_workout(LOGGED_PROGRAM_SLUG, LOGGED_PROGRAM_NAME, now)
+        repo.set_workout_status(created.id, "finished", now)
+        found = repo.get_workout(created.id)
+    assert found is not None
+    return found
+
+
+def check_pain_score(value: object) -> int:
+    """A pain score as an int 0-10; InvalidInput (one line) for anything else, e.g. "eleven" or 11."""
+    low, high = PAIN_SCORE_RANGE
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.lstrip("-").isdigit():
+            raise InvalidInput(
+                f"pain must be a whole number from {low} (none) to {high} (worst), not {value!r}"
+            )
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"pain must be a whole number from {low} (none) to {high} (worst), not {value!r}")
+    return value
+
+
+def record_pain(
+    ctx: AppContext,
+    score: int,
+    moment: str,
+    *,
+    workout_id: int | None = None,
+    exercise_id: str | None = None,
+    client_id: str | None = None,
+    taken_at: datetime | None = None,
+) -> PainRecord:
+    """Store a pain rating (0-10) taken before, during or after a workout, or the next morning.
+
+    A next-morning rating with no workout given is tied to the workout it follows, when one is due.
+    """
+    score = check_pain_score(score)
+    if moment not in PAIN_MOMENTS:
+        raise InvalidInput(f"moment must be one of {', '.join(PAIN_MOMENTS)} (got {moment!r})")
+    if exercise_id is not None:
+        _check_exercise(ctx, exercise_id)
+    _check_client_id(client_id)
+    when = taken_at or ctx.clock.now()
+    if workout_id is None and moment == "next_morning":
+        from backcoach.services.history import morning_checkin_due
+
+        due = morning_checkin_due(ctx, when.astimezone().date())
+        workout_id = due.id if due else None
+    with ctx.repository() as repo:
+        if workout_id is not None and not repo.workout_exists(workout_id):
+            raise NotFound(f"no workout number {workout_id}")
+        return repo.add_pain(
+            score=score,
+            moment=moment,
+            taken_at=when,
+            workout_id=workout_id,
+            exercise_id=exercise_id,
+            client_id=client_id,
+        )
+
+
+def add_note(ctx: AppContext, text: str, workout_id: int | None = None) -> NoteRecord:
+    """Store a note, on a workout or on its own."""
+    clean = text.strip()
+    if not clean:
+        raise InvalidInput("a note needs some text")
+    if len(clean) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"a note can be at most {MAX_NOTE_CHARS} characters")
+    with ctx.repository() as repo:
+        if workout_id is not None and not repo.workout_exists(workout_id):
+            raise NotFound(f"no workout number {workout_id}")
+        return repo.add_note(clean, workout_id=workout_id, created_at=ctx.clock.now())
+
+
+def finish_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
+    """Mark a workout finished now (a finished one stays as it was)."""
+    workout = get_workout(ctx, workout_id)
+    if workout.status != "finished":
+        with ctx.repository() as repo:
+            repo.set_workout_status(workout_id, "finished", ctx.clock.now())
+    return get_workout(ctx, workout_id)
+
+
+def abandon_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
+    """Mark a workout in progress abandoned: it will not be resumed, and its sets stay stored."""
+    workout = get_workout(ctx, workout_id)
+    if workout.status == "in_progress":
+        with ctx.repository() as repo:
+            repo.set_workout_status(workout_id, "abandoned", None)
+    return get_workout(ctx, workout_id)
+
+
+def _program_of(ctx: AppContext, workout: WorkoutRecord) -> Program:
+    try:
+        return get_program(ctx, workout.program_slug)
+    except NotFound:
+        raise NotFound(
+            f"the program of workout {workout.id} ({workout.program_name}) no longer exists"
+        ) from None
+
+
+def workout_plan(ctx: AppContext, workout_id: int) -> tuple[Step, ...]:
+    """The steps of a workout, from its program's current doses."""
+    workout = get_workout(ctx, workout_id)
+    return plan_workout(_program_of(ctx, workout), ctx.catalogue)
+
+
+def _done_reps(workout: WorkoutRecord) -> dict[tuple[str | None, int, str | None], int]:
+    done: dict[tuple[str | None, int, str | None], int] = {}
+    for s in workout.sets:
+        key = set_key(s.exercise_id, s.set_number, s.side)
+        done[key] = max(done.get(key, 0), s.reps)
+    return done
+
+
+def next_step_index(ctx: AppContext, workout_id: int, steps: tuple[Step, ...] | None = None) -> int:
+    """Where to resume: the first set not yet done in full, from the intro or side change before it.
+
+    A set counts as done once its stored reps reach the plan's reps. Returns the index of the
+    ``done`` step when every set is done.
+    """
+    workout = get_workout(ctx, workout_id)
+    plan = steps if steps is not None else workout_plan(ctx, workout_id)
+    done = _done_reps(workout)
+    for index, step in enumerate(plan):
+        if not step.is_work:
+            continue
+        if done.get(set_key(step.exercise_id, step.set_number, step.side), 0) >= step.total_reps:
+            continue
+        start = index
+        while (
+            start > 0
+            and plan[start - 1].kind in ("intro", "side_change")
+            and (plan[start - 1].exercise_id == step.exercise_id)
+        ):
+            start -= 1
+        return start
+    return len(plan) - 1
+
+
+def workouts_on(ctx: AppContext, day: date) -> list[WorkoutRecord]:
+    """The workouts started on ``day`` (local time)."""
+    start = datetime.combine(day, datetime.min.time()).astimezone()
+    with ctx.repository() as repo:
+        return repo.list_workouts(since=start, until=start + timedelta(days=1))

@@ -1,0 +1,482 @@
+"""The repository: reads and writes rows for one user and hands back domain records.
+
+One ``Repository`` wraps one SQLAlchemy session and one user id; every query is filtered by that
+user. Programs come back as ``backcoach.domain.programs.Program`` (their fixed dose fields filled
+from the catalogue), workouts as ``WorkoutRecord`` and so on. No rules live here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from backcoach.domain.catalogue_loader import Catalogue
+from backcoach.domain.exercises import Dosage
+from backcoach.domain.programs import Program, ProgramItem
+from backcoach.domain.records import DoseChangeRecord, NoteRecord, PainRecord, SetRecord, WorkoutRecord
+from backcoach.store.rows import (
+    DoseChangeRow,
+    NoteRow,
+    PainRatingRow,
+    ProgramItemRow,
+    ProgramRow,
+    SetRow,
+    SettingRow,
+    UserRow,
+    WorkoutRow,
+    utc_now,
+)
+
+__all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
+
+LOCAL_USER_NAME = "local"
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything stored is UTC, so mark it so."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def ensure_local_user(session: Session) -> tuple[int, bool]:
+    """The id of the one local user, creating it on first run; and whether it was just created."""
+    row = session.scalars(select(UserRow).where(UserRow.is_local.is_(True)).order_by(UserRow.id)).first()
+    if row is not None:
+        return row.id, False
+    row = UserRow(name=LOCAL_USER_NAME, is_local=True, created_at=utc_now())
+    session.add(row)
+    session.flush()
+    return row.id, True
+
+
+def _set_record(row: SetRow) -> SetRecord:
+    return SetRecord(
+        id=row.id,
+        workout_id=row.workout_id,
+        exercise_id=row.exercise_id,
+        set_number=row.set_number,
+        side=row.side,
+        reps=row.reps,
+        hold_s=row.hold_s,
+        source=row.source,
+        recorded_at=as_utc(row.recorded_at),
+        client_id=row.client_id,
+    )
+
+
+def _pain_record(row: PainRatingRow) -> PainRecord:
+    return PainRecord(
+        id=row.id,
+        score=row.score,
+        moment=row.moment,
+        taken_at=as_utc(row.taken_at),
+        workout_id=row.workout_id,
+        exercise_id=row.exercise_id,
+        client_id=row.client_id,
+    )
+
+
+def _note_record(row: NoteRow) -> NoteRecord:
+    return NoteRecord(id=row.id, text=row.text, created_at=as_utc(row.created_at), workout_id=row.workout_id)
+
+
+def _workout_record(row: WorkoutRow, *, with_details: bool = True) -> WorkoutRecord:
+    return WorkoutRecord(
+        id=row.id,
+        program_slug=row.program_slug,
+        program_name=row.program_name,
+        status=row.status,
+        started_at=as_utc(row.started_at),
+        finished_at=as_utc(row.finished_at) if row.finished_at else None,
+        sets=tuple(_set_record(s) for s in row.sets) if with_details else (),
+        pain=tuple(_pain_record(p) for p in row.pain_ratings) if with_details else (),
+        notes=tuple(_note_record(n) for n in row.notes) if with_details else (),
+    )
+
+
+class Repository:
+    """Rows of one user through one session."""
+
+    def __init__(self, session: Session, user_id: int) -> None:
+        self.session = session
+        self.user_id = user_id
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        row = self.session.scalars(
+            select(SettingRow).where(SettingRow.user_id == self.user_id, SettingRow.key == key)
+        ).first()
+        return row.value if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        row = self.session.scalars(
+            select(SettingRow).where(SettingRow.user_id == self.user_id, SettingRow.key == key)
+        ).first()
+        if row is None:
+            self.session.add(SettingRow(user_id=self.user_id, key=key, value=value))
+        else:
+            row.value = value
+        self.session.flush()
+
+    # --- programs ----------------------------------------------------------------------------
+
+    def _program_row(self, slug: str) -> ProgramRow | None:
+        return self.session.scalars(
+            select(ProgramRow)
+            .where(ProgramRow.user_id == self.user_id, ProgramRow.slug == slug)
+            .options(selectinload(ProgramRow.items))
+        ).first()
+
+    def program_exists(self, slug: str) -> bool:
+        return self._program_row(slug) is not None
+
+    def program_slugs(self) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(ProgramRow.slug).where(ProgramRow.user_id == self.user_id).order_by(ProgramRow.id)
+            )
+        )
+
+    def list_programs(self, catalogue: Catalogue) -> list[Program]:
+        rows = self.session.scalars(
+            select(ProgramRow)
+            .where(ProgramRow.user_id == self.user_id)
+            .options(selectinload(ProgramRow.items))
+            .order_by(ProgramRow.builtin.desc(), ProgramRow.id)
+        )
+        return [self._to_program(row, catalogue) for row in rows]
+
+    def get_program(self, slug: str, catalogue: Catalogue) -> Program | None:
+        row = self._program_row(slug)
+        return self._to_program(row, catalogue) if row else None
+
+    @staticmethod
+    def _to_program(row: ProgramRow, catalogue: Catalogue) -> Program:
+        items = []
+        for item in row.items:
+            if item.exercise_id not in catalogue:
+                continue  # an exercise dropped from the catalogue: leave it out rather than fail
+            base = catalogue.get(item.exercise_id).dosage
+            dosage = dataclasses.replace(
+                base, sets=item.sets, reps=item.reps, hold_s=item.hold_s, rest_s=item.rest_s
+            )
+            items.append(ProgramItem(item.exercise_id, dosage))
+        return Program(
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            items=tuple(items),
+            times_per_day=row.times_per_day,
+            days_per_week=row.days_per_week,
+            builtin=row.builtin,
+        )
+
+    def save_program(self, program: Program, *, previous_slug: str | None = None) -> None:
+        """Insert ``program``, or replace the one stored under ``previous_slug`` (or its own slug)."""
+        row = self._program_row(previous_slug or program.slug)
+        now = utc_now()
+        if row is None:
+            row = ProgramRow(user_id=self.user_id, slug=program.slug, created_at=now)
+            self.session.add(row)
+        row.slug = program.slug
+        row.name = program.name
+        row.description = program.description
+        row.builtin = program.builtin
+        row.times_per_day = program.times_per_day
+        row.days_per_week = program.days_per_week
+        row.updated_at = now
+        existing = {item.exercise_id: item for item in row.items}
+        row.items.clear()
+        self.session.flush()  # delete old positions before new ones take them
+        for position, item in enumerate(program.items):
+            old = existing.get(item.exercise_id)
+            row.items.append(
+                ProgramItemRow(
+                    user_id=self.user_id,
+                    position=position,
+                    exercise_id=item.exercise_id,
+                    sets=item.dosage.sets,
+                    reps=item.dosage.reps,
+                    hold_s=float(item.dosage.hold_s),
+                    rest_s=float(item.dosage.rest_s),
+                    variant=old.variant if old else "standard",
+                )
+            )
+        self.session.flush()
+
+    def delete_program(self, slug: str) -> bool:
+        row = self._program_row(slug)
+        if row is None:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True
+
+    def set_item_dosage(self, slug: str, exercise_id: str, dosage: Dosage, reason: str) -> bool:
+        """Change one exercise's dose in a program and write the change to the dose history."""
+        row = self._program_row(slug)
+        if row is None:
+            return False
+        item = next((i for i in row.items if i.exercise_id == exercise_id), None)
+        if item is None:
+            return False
+        self.session.add(
+            DoseChangeRow(
+                user_id=self.user_id,
+                program_id=row.id,
+                exercise_id=exercise_id,
+                changed_at=utc_now(),
+                reason=reason,
+                sets=dosage.sets,
+                reps=dosage.reps,
+                hold_s=float(dosage.hold_s),
+                rest_s=float(dosage.rest_s),
+                previous_sets=item.sets,
+                previous_reps=item.reps,
+                previous_hold_s=item.hold_s,
+                previous_rest_s=item.rest_s,
+            )
+        )
+        item.sets = dosage.sets
+        item.reps = dosage.reps
+        item.hold_s = float(dosage.hold_s)
+        item.rest_s = float(dosage.rest_s)
+        row.updated_at = utc_now()
+        self.session.flush()
+        return True
+
+    def dose_changes(self, slug: str | None = None, exercise_id: str | None = None) -> list[DoseChangeRecord]:
+        query = (
+            select(DoseChangeRow, ProgramRow.slug)
+            .join(ProgramRow, ProgramRow.id == DoseChangeRow.program_id)
+            .where(DoseChangeRow.user_id == self.user_id)
+            .order_by(DoseChangeRow.changed_at, DoseChangeRow.id)
+        )
+        if slug is not None:
+            query = query.where(ProgramRow.slug == slug)
+        if exercise_id is not None:
+            query = query.where(DoseChangeRow.exercise_id == exercise_id)
+        return [
+            DoseChangeRecord(
+                id=row.id,
+                program_slug=program_slug,
+                exercise_id=row.exercise_id,
+                changed_at=as_utc(row.changed_at),
+                reason=row.reason,
+                sets=row.sets,
+                reps=row.reps,
+                hold_s=row.hold_s,
+                rest_s=row.rest_s,
+                previous_sets=row.previous_sets,
+                previous_reps=row.previous_reps,
+                previous_hold_s=row.previous_hold_s,
+                previous_rest_s=row.previous_rest_s,
+            )
+            for row, program_slug in self.session.execute(query)
+        ]
+
+    # --- workouts ----------------------------------------------------------------------------
+
+    def _workout_row(self, workout_id: int) -> WorkoutRow | None:
+        return self.session.scalars(
+            select(WorkoutRow)
+            .where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
+            .options(
+                selectinload(WorkoutRow.sets),
+                selectinload(WorkoutRow.pain_ratings),
+                selectinload(WorkoutRow.notes),
+            )
+        ).first()
+
+    def workout_exists(self, workout_id: int) -> bool:
+        return self._workout_row(workout_id) is not None
+
+    def get_workout(self, workout_id: int) -> WorkoutRecord | None:
+        row = self._workout_row(workout_id)
+        return _workout_record(row) if row else None
+
+    def create_workout(self, program_slug: str, program_name: str, started_at: datetime) -> WorkoutRecord:
+        program = self._program_row(program_slug)
+        row = WorkoutRow(
+            user_id=self.user_id,
+            program_id=program.id if program else None,
+            program_slug=program_slug,
+            program_name=program_name,
+            status="in_progress",
+            started_at=started_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return WorkoutRecord(
+            id=row.id,
+            program_slug=program_slug,
+            program_name=program_name,
+            status="in_progress",
+            started_at=as_utc(started_at),
+        )
+
+    def set_workout_status(self, workout_id: int, status: str, finished_at: datetime | None) -> bool:
+        row = self._workout_row(workout_id)
+        if row is None:
+            return False
+        row.status = status
+        row.finished_at = finished_at
+        self.session.flush()
+        return True
+
+    def list_workouts(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
+    ) -> list[WorkoutRecord]:
+        query = (
+            select(WorkoutRow)
+            .where(WorkoutRow.user_id == self.user_id)
+            .options(
+                selectinload(WorkoutRow.sets),
+                selectinload(WorkoutRow.pain_ratings),
+                selectinload(WorkoutRow.notes),
+            )
+        )
+        if since is not None:
+            query = query.where(WorkoutRow.started_at >= since)
+        if until is not None:
+            query = query.where(WorkoutRow.started_at < until)
+        if status is not None:
+            query = query.where(WorkoutRow.status == status)
+        order = (
+            (WorkoutRow.started_at.desc(), WorkoutRow.id.desc())
+            if newest_first
+            else (
+                WorkoutRow.started_at,
+                WorkoutRow.id,
+            )
+        )
+        query = query.order_by(*order)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_workout_record(row) for row in self.session.scalars(query)]
+
+    def in_progress_workout(self) -> WorkoutRecord | None:
+        found = self.list_workouts(status="in_progress", limit=1)
+        return found[0] if found else None
+
+    # --- sets, pain, notes ---------------------------------------------------------------------
+
+    def find_set(self, client_id: str) -> SetRecord | None:
+        row = self.session.scalars(
+            select(SetRow).where(SetRow.user_id == self.user_id, SetRow.client_id == client_id)
+        ).first()
+        return _set_record(row) if row else None
+
+    def upsert_set(
+        self,
+        workout_id: int,
+        *,
+        exercise_id: str,
+        set_number: int,
+        side: str | None,
+        reps: int,
+        hold_s: float,
+        source: str,
+        client_id: str | None,
+        recorded_at: datetime,
+    ) -> SetRecord:
+        """Insert a set, or update the one with the same ``client_id`` (so a retry never doubles it)."""
+        row = None
+        if client_id is not None:
+            row = self.session.scalars(
+                select(SetRow).where(SetRow.user_id == self.user_id, SetRow.client_id == client_id)
+            ).first()
+        if row is None:
+            row = SetRow(user_id=self.user_id, workout_id=workout_id, client_id=client_id)
+            self.session.add(row)
+        row.workout_id = workout_id
+        row.exercise_id = exercise_id
+        row.set_number = set_number
+        row.side = side
+        row.reps = reps
+        row.hold_s = float(hold_s)
+        row.source = source
+        row.recorded_at = recorded_at
+        self.session.flush()
+        return _set_record(row)
+
+    def sets_for_exercise(self, exercise_id: str) -> list[tuple[SetRecord, datetime]]:
+        """Every set of ``exercise_id`` with its workout's start time, oldest first."""
+        query = (
+            select(SetRow, WorkoutRow.started_at)
+            .join(WorkoutRow, WorkoutRow.id == SetRow.workout_id)
+            .where(SetRow.user_id == self.user_id, SetRow.exercise_id == exercise_id)
+            .order_by(SetRow.recorded_at, SetRow.id)
+        )
+        return [(_set_record(row), as_utc(started)) for row, started in self.session.execute(query)]
+
+    def all_sets(self) -> list[SetRecord]:
+        query = select(SetRow).where(SetRow.user_id == self.user_id).order_by(SetRow.recorded_at, SetRow.id)
+        return [_set_record(row) for row in self.session.scalars(query)]
+
+    def add_pain(
+        self,
+        *,
+        score: int,
+        moment: str,
+        taken_at: datetime,
+        workout_id: int | None,
+        exercise_id: str | None,
+        client_id: str | None,
+    ) -> PainRecord:
+        """Insert a pain rating, or update the one with the same ``client_id``."""
+        row = None
+        if client_id is not None:
+            row = self.session.scalars(
+                select(PainRatingRow).where(
+                    PainRatingRow.user_id == self.user_id, PainRatingRow.client_id == client_id
+                )
+            ).first()
+        if row is None:
+            row = PainRatingRow(user_id=self.user_id, client_id=client_id)
+            self.session.add(row)
+        row.score = score
+        row.moment = moment
+        row.taken_at = taken_at
+        row.workout_id = workout_id
+        row.exercise_id = exercise_id
+        self.session.flush()
+        return _pain_record(row)
+
+    def list_pain(self, *, since: datetime | None = None) -> list[PainRecord]:
+        query = select(PainRatingRow).where(PainRatingRow.user_id == self.user_id)
+        if since is not None:
+            query = query.where(PainRatingRow.taken_at >= since)
+        query = query.order_by(PainRatingRow.taken_at, PainRatingRow.id)
+        return [_pain_record(row) for row in self.session.scalars(query)]
+
+    def add_note(self, text: str, *, workout_id: int | None, created_at: datetime) -> NoteRecord:
+        row = NoteRow(user_id=self.user_id, workout_id=workout_id, text=text, created_at=created_at)
+        self.session.add(row)
+        self.session.flush()
+        return _note_record(row)
+
+    def list_notes(self) -> list[NoteRecord]:
+        query = (
+            select(NoteRow).where(NoteRow.user_id == self.user_id).order_by(NoteRow.created_at, NoteRow.id)
+        )
+        return [_note_record(row) for row in self.session.scalars(query)]
+
+    def workouts_by_id(self, ids: Iterable[int]) -> dict[int, WorkoutRecord]:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        rows = self.session.scalars(
+            select(WorkoutRow).where(WorkoutRow.user_id == self.user_id, WorkoutRow.id.in_(wanted))
+        )
+        return {row.id: _workout_record(row, with_details=False) for row in rows}

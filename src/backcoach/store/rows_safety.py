@@ -1,0 +1,373 @@
+"""Safety rows and their queries: red-flag screens, re-screen requests, questionnaire responses and
+progression suggestions, each belonging to a user.
+
+``SafetyRepository`` wraps the session of a ``backcoach.store.repository.Repository`` and hands back
+the frozen records of ``backcoach.domain`` (redflags, questionnaires, progression). No rules here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from backcoach.domain.progression import Decision, ProposalRecord
+from backcoach.domain.questionnaires import ResponseRecord
+from backcoach.domain.redflags import RescreenRecord, ScreenRecord
+from backcoach.store.base import Base
+
+__all__ = [
+    "ProgressionProposalRow",
+    "QuestionnaireResponseRow",
+    "RedFlagScreenRow",
+    "RescreenRequestRow",
+    "SafetyRepository",
+]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+class RedFlagScreenRow(Base):
+    """One red-flag screen: the answers (JSON), the advice shown, and the clinician's clearance."""
+
+    __tablename__ = "red_flag_screens"
+    __table_args__ = (
+        CheckConstraint("reason IN ('first_run', 'pain_rise', 'leg_spread', 'manual')", name="reason_known"),
+        Index("ix_red_flag_screens_user_taken", "user_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[str] = mapped_column(Text)
+    flagged: Mapped[str] = mapped_column(Text, default="")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(200))
+    advice: Mapped[str] = mapped_column(Text)
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    cleared_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RescreenRequestRow(Base):
+    """A sharp rise in pain or pain spreading down a leg: the screen must be answered again."""
+
+    __tablename__ = "rescreen_requests"
+    __table_args__ = (
+        CheckConstraint("pain_score IS NULL OR pain_score BETWEEN 0 AND 10", name="pain_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text)
+    pain_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class QuestionnaireResponseRow(Base):
+    """One completed questionnaire: its score, band or group, and the answers (JSON)."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        CheckConstraint(
+            "instrument IN ('pain', 'startback', 'rmdq', 'odi', 'psfs')", name="instrument_known"
+        ),
+        Index("ix_questionnaire_responses_user_taken", "user_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = mapped_column(String(20))
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    answers: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class ProgressionProposalRow(Base):
+    """A progress or regress suggestion for one exercise of a program, and the person's answer."""
+
+    __tablename__ = "progression_proposals"
+    __table_args__ = (
+        CheckConstraint("action IN ('progress', 'regress')", name="action_known"),
+        CheckConstraint("status IN ('pending', 'accepted', 'declined', 'superseded')", name="status_known"),
+        Index("ix_progression_proposals_user_exercise", "user_id", "program_slug", "exercise_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    program_slug: Mapped[str] = mapped_column(String(100))
+    exercise_id: Mapped[str] = mapped_column(String(50))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(20))
+    variable: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    basis_workout_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workouts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    sets_before: Mapped[int] = mapped_column(Integer)
+    reps_before: Mapped[int] = mapped_column(Integer)
+    hold_s_before: Mapped[float] = mapped_column(Float)
+    sets_after: Mapped[int] = mapped_column(Integer)
+    reps_after: Mapped[int] = mapped_column(Integer)
+    hold_s_after: Mapped[float] = mapped_column(Float)
+    variant: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    explanation: Mapped[str] = mapped_column(Text)
+    clinician_advice: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+def _screen(row: RedFlagScreenRow) -> ScreenRecord:
+    return ScreenRecord(
+        id=row.id,
+        taken_at=_utc(row.taken_at),
+        reason=row.reason,
+        answers={str(k): bool(v) for k, v in json.loads(row.answers).items()},
+        flagged=tuple(f for f in row.flagged.split(",") if f),
+        urgent=row.urgent,
+        title=row.title,
+        advice=row.advice,
+        cleared_at=_utc_or_none(row.cleared_at),
+        cleared_note=row.cleared_note,
+    )
+
+
+def _rescreen(row: RescreenRequestRow) -> RescreenRecord:
+    return RescreenRecord(
+        row.id, _utc(row.requested_at), row.reason, row.pain_score, _utc_or_none(row.resolved_at)
+    )
+
+
+def _response(row: QuestionnaireResponseRow) -> ResponseRecord:
+    return ResponseRecord(
+        row.id, row.instrument, _utc(row.taken_at), row.score, row.band, json.loads(row.answers)
+    )
+
+
+def _proposal(row: ProgressionProposalRow) -> ProposalRecord:
+    return ProposalRecord(
+        id=row.id,
+        program_slug=row.program_slug,
+        exercise_id=row.exercise_id,
+        decided_at=_utc(row.decided_at),
+        action=row.action,
+        variable=row.variable,
+        sets_before=row.sets_before,
+        reps_before=row.reps_before,
+        hold_s_before=row.hold_s_before,
+        sets_after=row.sets_after,
+        reps_after=row.reps_after,
+        hold_s_after=row.hold_s_after,
+        explanation=row.explanation,
+        status=row.status,
+        basis_workout_id=row.basis_workout_id,
+        variant=row.variant,
+        clinician_advice=row.clinician_advice,
+        responded_at=_utc_or_none(row.responded_at),
+    )
+
+
+class SafetyRepository:
+    """Safety rows of one user through one session (share the session of a ``Repository``)."""
+
+    def __init__(self, session: Session, user_id: int) -> None:
+        self.session = session
+        self.user_id = user_id
+
+    # --- red-flag screens --------------------------------------------------------------------
+
+    def add_screen(
+        self,
+        *,
+        taken_at: datetime,
+        reason: str,
+        answers: Mapping[str, bool],
+        flagged: tuple[str, ...],
+        urgent: bool,
+        title: str,
+        advice: str,
+    ) -> ScreenRecord:
+        row = RedFlagScreenRow(
+            user_id=self.user_id,
+            taken_at=taken_at,
+            reason=reason,
+            answers=json.dumps(dict(answers), sort_keys=True),
+            flagged=",".join(flagged),
+            urgent=urgent,
+            title=title,
+            advice=advice,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _screen(row)
+
+    def screens(self) -> list[ScreenRecord]:
+        rows = self.session.scalars(
+            select(RedFlagScreenRow)
+            .where(RedFlagScreenRow.user_id == self.user_id)
+            .order_by(RedFlagScreenRow.taken_at, RedFlagScreenRow.id)
+        )
+        return [_screen(r) for r in rows]
+
+    def clear_open_stops(self, cleared_at: datetime, note: str) -> int:
+        """Mark every uncleared red-flag screen as cleared by a clinician; how many were open."""
+        rows = self.session.scalars(
+            select(RedFlagScreenRow).where(
+                RedFlagScreenRow.user_id == self.user_id,
+                RedFlagScreenRow.flagged != "",
+                RedFlagScreenRow.cleared_at.is_(None),
+            )
+        ).all()
+        for row in rows:
+            row.cleared_at = cleared_at
+            row.cleared_note = note
+        self.session.flush()
+        return len(rows)
+
+    # --- re-screen requests ------------------------------------------------------------------
+
+    def add_rescreen(self, *, requested_at: datetime, reason: str, pain_score: int | None) -> RescreenRecord:
+        row = RescreenRequestRow(
+            user_id=self.user_id, requested_at=requested_at, reason=reason, pain_score=pain_score
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _rescreen(row)
+
+    def open_rescreens(self) -> list[RescreenRecord]:
+        rows = self.session.scalars(
+            select(RescreenRequestRow)
+            .where(RescreenRequestRow.user_id == self.user_id, RescreenRequestRow.resolved_at.is_(None))
+            .order_by(RescreenRequestRow.requested_at, RescreenRequestRow.id)
+        )
+        return [_rescreen(r) for r in rows]
+
+    def resolve_rescreens(self, resolved_at: datetime) -> None:
+        for row in self.session.scalars(
+            select(RescreenRequestRow).where(
+                RescreenRequestRow.user_id == self.user_id, RescreenRequestRow.resolved_at.is_(None)
+            )
+        ):
+            row.resolved_at = resolved_at
+        self.session.flush()
+
+    # --- questionnaires ----------------------------------------------------------------------
+
+    def add_response(
+        self,
+        *,
+        instrument: str,
+        taken_at: datetime,
+        score: float,
+        band: str | None,
+        answers: Mapping[str, Any],
+    ) -> ResponseRecord:
+        row = QuestionnaireResponseRow(
+            user_id=self.user_id,
+            instrument=instrument,
+            taken_at=taken_at,
+            score=float(score),
+            band=band,
+            answers=json.dumps(dict(answers), sort_keys=True),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _response(row)
+
+    def responses(self, instrument: str | None = None) -> list[ResponseRecord]:
+        query = select(QuestionnaireResponseRow).where(QuestionnaireResponseRow.user_id == self.user_id)
+        if instrument is not None:
+            query = query.where(QuestionnaireResponseRow.instrument == instrument)
+        rows = self.session.scalars(
+            query.order_by(QuestionnaireResponseRow.taken_at, QuestionnaireResponseRow.id)
+        )
+        return [_response(r) for r in rows]
+
+    # --- progression proposals ---------------------------------------------------------------
+
+    def add_proposal(self, program_slug: str, decision: Decision, decided_at: datetime) -> ProposalRecord:
+        """Store a suggestion; older pending ones for the same exercise are marked superseded."""
+        for old in self.session.scalars(
+            select(ProgressionProposalRow).where(
+                ProgressionProposalRow.user_id == self.user_id,
+                ProgressionProposalRow.program_slug == program_slug,
+                ProgressionProposalRow.exercise_id == decision.exercise_id,
+                ProgressionProposalRow.status == "pending",
+            )
+        ):
+            old.status = "superseded"
+        before, after = decision.dosage_before, decision.dosage_after
+        row = ProgressionProposalRow(
+            user_id=self.user_id,
+            program_slug=program_slug,
+            exercise_id=decision.exercise_id,
+            decided_at=decided_at,
+            action=decision.action,
+            variable=decision.variable,
+            basis_workout_id=decision.basis_workout_id,
+            sets_before=before.sets,
+            reps_before=before.reps,
+            hold_s_before=float(before.hold_s),
+            sets_after=after.sets,
+            reps_after=after.reps,
+            hold_s_after=float(after.hold_s),
+            variant=decision.variant,
+            explanation=decision.explanation,
+            clinician_advice=decision.clinician_advice,
+            status="pending",
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _proposal(row)
+
+    def proposals(
+        self, *, program_slug: str | None = None, exercise_id: str | None = None, status: str | None = None
+    ) -> list[ProposalRecord]:
+        query = select(ProgressionProposalRow).where(ProgressionProposalRow.user_id == self.user_id)
+        if program_slug is not None:
+            query = query.where(ProgressionProposalRow.program_slug == program_slug)
+        if exercise_id is not None:
+            query = query.where(ProgressionProposalRow.exercise_id == exercise_id)
+        if status is not None:
+            query = query.where(ProgressionProposalRow.status == status)
+        rows = self.session.scalars(
+            query.order_by(ProgressionProposalRow.decided_at, ProgressionProposalRow.id)
+        )
+        return [_proposal(r) for r in rows]
+
+    def get_proposal(self, proposal_id: int) -> ProposalRecord | None:
+        row = self.session.get(ProgressionProposalRow, proposal_id)
+        if row is None or row.user_id != self.user_id:
+            return None
+        return _proposal(row)
+
+    def answer_proposal(self, proposal_id: int, status: str, responded_at: datetime) -> ProposalRecord | None:
+        row = self.session.get(ProgressionProposalRow, proposal_id)
+        if row is None or row.user_id != self.user_id:
+            return None
+        row.status = status
+        row.responded_at = responded_at
+        self.session.flush()
+        return _proposal(row)

@@ -1,0 +1,117 @@
+"""The moving illustration of an exercise: an animated SVG stick figure built from its key poses.
+
+The catalogue keeps a few key poses per exercise (joints in a 100 x 60 box, y downwards, floor
+at y = 55). The figure rests on each pose for its ``hold_s`` and moves to the next one in
+``MOVE_S`` seconds, then loops. SVG ``<animate>`` does the motion, so it runs without
+JavaScript; the static attributes are the first pose, so a browser that does not animate (or a
+person who asked for reduced motion, see ``static/js/figure.js``) sees a still drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+from backcoach.domain.exercises import Exercise, KeyPose
+
+__all__ = ["MOVE_S", "render_figure"]
+
+MOVE_S = 1.2
+_EASE = "0.42 0 0.58 1"
+
+# Limbs drawn as polylines, far side first so the near side is drawn on top.
+_LIMBS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("far-arm", ("shoulder", "far_elbow", "far_wrist"), "far"),
+    ("far-leg", ("hip", "far_knee", "far_ankle"), "far"),
+    ("trunk", ("shoulder", "hip"), "near"),
+    ("arm", ("shoulder", "elbow", "wrist"), "near"),
+    ("leg", ("hip", "knee", "ankle", "toe"), "near"),
+    ("neck", ("head", "shoulder"), "near"),
+)
+# A far joint missing from a pose stands where its near twin is.
+_FAR_FALLBACK = {"far_elbow": "elbow", "far_wrist": "wrist", "far_knee": "knee", "far_ankle": "ankle"}
+
+
+def _joint(pose: KeyPose, name: str) -> tuple[float, float] | None:
+    if name in pose.joints:
+        return pose.joints[name]
+    fallback = _FAR_FALLBACK.get(name)
+    return pose.joints.get(fallback) if fallback else None
+
+
+def _points(pose: KeyPose, joints: Sequence[str]) -> str | None:
+    coords: list[str] = []
+    for name in joints:
+        point = _joint(pose, name)
+        if point is None:
+            return None
+        coords.append(f"{point[0]:g},{point[1]:g}")
+    return " ".join(coords)
+
+
+def _timeline(poses: Sequence[KeyPose]) -> tuple[list[int], list[float], float]:
+    """Which pose each keyframe shows and when, as fractions of one loop; and the loop length in s."""
+    frames: list[int] = []
+    times_s: list[float] = []
+    t = 0.0
+    for i, pose in enumerate(poses):
+        frames.append(i)
+        times_s.append(t)
+        hold = max(pose.hold_s, 0.0)
+        if hold > 0:
+            t += hold
+            frames.append(i)
+            times_s.append(t)
+        t += MOVE_S
+    frames.append(0)
+    times_s.append(t)
+    total = t
+    return frames, [round(s / total, 4) for s in times_s], total
+
+
+def _animate(attribute: str, values: Sequence[str], key_times: Sequence[float], dur_s: float) -> str:
+    splines = ";".join([_EASE] * (len(values) - 1))
+    return (
+        f'<animate attributeName="{attribute}" dur="{dur_s:g}s" repeatCount="indefinite" '
+        f'calcMode="spline" keyTimes="{";".join(f"{k:g}" for k in key_times)}" '
+        f'keySplines="{splines}" values="{";".join(values)}"/>'
+    )
+
+
+def render_figure(exercise: Exercise, *, css_class: str = "figure") -> Markup:
+    """The exercise's animated stick figure as inline SVG, or an empty string without key poses."""
+    poses = exercise.key_poses
+    if not poses:
+        return Markup("")
+    top_y = min(18.0, max(0.0, min(y for p in poses for _, y in p.joints.values()) - 6.0))
+    title = escape(f"Moving drawing of {exercise.name}: " + ", then ".join(p.name for p in poses))
+    parts = [
+        f'<svg class="{escape(css_class)}" viewBox="0 {top_y:g} 100 {60 - top_y:g}" role="img" '
+        f'aria-labelledby="fig-{escape(exercise.id)}-title" data-exercise="{escape(exercise.id)}" '
+        f'data-poses="{len(poses)}">',
+        f'<title id="fig-{escape(exercise.id)}-title">{title}</title>',
+        '<line class="floor" x1="2" y1="55.8" x2="98" y2="55.8"/>',
+    ]
+    animated = len(poses) > 1
+    frames, key_times, dur_s = _timeline(poses) if animated else ([0], [0.0], 0.0)
+    for name, joints, depth in _LIMBS:
+        per_pose = [_points(p, joints) for p in poses]
+        if any(p is None for p in per_pose):
+            continue
+        points = [p for p in per_pose if p is not None]
+        anim = _animate("points", [points[f] for f in frames], key_times, dur_s) if animated else ""
+        parts.append(f'<polyline class="limb {depth} {name}" points="{points[0]}">{anim}</polyline>')
+    heads = [p.joints.get("head") for p in poses]
+    if all(h is not None for h in heads):
+        xs = [f"{h[0]:g}" for h in heads if h is not None]
+        ys = [f"{h[1]:g}" for h in heads if h is not None]
+        anim = ""
+        if animated:
+            anim = _animate("cx", [xs[f] for f in frames], key_times, dur_s) + _animate(
+                "cy", [ys[f] for f in frames], key_times, dur_s
+            )
+        parts.append(f'<circle class="head" cx="{xs[0]}" cy="{ys[0]}" r="4">{anim}</circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

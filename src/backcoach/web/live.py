@@ -1,0 +1,276 @@
+"""The live camera WebSocket (``/ws/live``): frames in, counts, cues and the skeleton out.
+
+Protocol (one connection is one camera in one workout):
+
+- text messages are JSON objects with a ``type``:
+  ``{"type": "start", "workout_id": 1, "exercise_id": "bridge", "set_number": 1, "side": null,
+  "client_id": "..." (optional: the player's id of the set row), "frames": "jpeg" (optional: load
+  the pose model now)}`` begins counting a step (reply ``started`` with the set's stored numbers,
+  so a reconnect carries on); ``{"type": "landmarks", "frame_id": 7, "t_ms": 1234.5, "lm": [[x, y, z, v] x 33]}``
+  is a frame whose pose the client found itself (or a recorded trace); ``{"type": "stop"}``
+  ends the step (reply ``stopped``).
+- binary messages are camera frames: 8 bytes of header (frame id and ``t_ms``, both unsigned
+  32-bit big-endian integers), then the JPEG bytes.
+- every frame gets one reply carrying its ``frame_id``: ``feedback`` (see ``LiveReply``),
+  ``dropped`` (a newer frame came before this one was started) or ``error``. The client keeps
+  a frame or two in flight and sends the next when a reply comes back, so its frame rate
+  follows the server's pace.
+
+Pose runs in one worker thread per connection, off the event loop. Only the newest waiting
+frame is kept: an older one waiting is dropped, so nothing queues up without bound. A
+malformed or oversized message gets ``{"type": "error", "message": ...}`` and the connection
+and the workout go on. Frames stay in memory; nothing is written to disk but the counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import struct
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from backcoach.services.context import AppContext
+from backcoach.services.errors import BackcoachError
+from backcoach.services.live import LiveCoach, LiveReply
+
+__all__ = ["FRAME_HEADER", "LIVE_PATH", "router"]
+
+log = logging.getLogger(__name__)
+
+LIVE_PATH = "/ws/live"
+# frame id, t_ms: unsigned 32-bit big-endian integers before the JPEG bytes
+FRAME_HEADER = struct.Struct(">II")
+
+router = APIRouter()
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Frame:
+    frame_id: int | None
+    t_ms: float
+    received_at: float
+    jpeg: bytes | None = None
+    landmarks: object = None
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    """A page from another site must not drive the camera coach (browsers send Origin)."""
+    origin = websocket.headers.get("origin")
+    if not origin:
+        return True
+    return urlsplit(origin).netloc == websocket.headers.get("host", "")
+
+
+def _int_field(data: dict[str, Any], name: str, *, default: int | None = None) -> int:
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f'"{name}" must be a whole number')
+    return value
+
+
+def _optional_frame_id(data: dict[str, Any]) -> int | None:
+    if data.get("frame_id") is None:
+        return None
+    return _int_field(data, "frame_id")
+
+
+class _Connection:
+    """One camera connection: a receive loop, a frame slot and a worker thread for pose."""
+
+    def __init__(self, websocket: WebSocket, ctx: AppContext, max_message_bytes: int) -> None:
+        self._ws = websocket
+        self._coach = LiveCoach(ctx)
+        self._max_bytes = max_message_bytes
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backcoach-live")
+        self._pending: _Frame | None = None
+        self._wake = asyncio.Event()
+        self._send_lock = asyncio.Lock()
+        self._open = True
+
+    # ---- running --------------------------------------------------------------------
+
+    async def run(self) -> None:
+        worker = asyncio.create_task(self._process_frames())
+        try:
+            await self._receive_messages()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self._open = False
+            worker.cancel()
+            # Queued after any frame still in the thread: the open hold is stored, pose freed.
+            self._executor.submit(self._coach.close)
+            self._executor.shutdown(wait=False)
+
+    async def _in_worker(self, call: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if not self._open:
+            return
+        async with self._send_lock:
+            try:
+                await self._ws.send_text(json.dumps(message, separators=(",", ":")))
+            except (WebSocketDisconnect, RuntimeError):
+                self._open = False
+
+    async def _send_error(self, message: str, frame_id: int | None = None) -> None:
+        await self._send({"type": "error", "message": message, "frame_id": frame_id})
+
+    # ---- receiving ------------------------------------------------------------------
+
+    async def _receive_messages(self) -> None:
+        while True:
+            message = await self._ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            raw_bytes: bytes | None = message.get("bytes")
+            raw_text: str | None = message.get("text")
+            if raw_bytes is not None:
+                await self._on_binary(raw_bytes)
+            elif raw_text is not None:
+                await self._on_text(raw_text)
+
+    def _too_big(self, size: int) -> str | None:
+        if size <= self._max_bytes:
+            return None
+        return f"That message is too big ({size} bytes; at most {self._max_bytes}). Try a smaller picture."
+
+    async def _on_binary(self, data: bytes) -> None:
+        frame_id = FRAME_HEADER.unpack_from(data)[0] if len(data) >= FRAME_HEADER.size else None
+        problem = self._too_big(len(data))
+        if problem:
+            await self._send_error(problem, frame_id)
+            return
+        if len(data) <= FRAME_HEADER.size:
+            await self._send_error("A camera frame is 8 bytes of frame id and time, then a JPEG.", frame_id)
+            return
+        frame_id, t_ms = FRAME_HEADER.unpack_from(data)
+        self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), jpeg=data[FRAME_HEADER.size :]))
+
+    async def _on_text(self, text: str) -> None:
+        problem = self._too_big(len(text) if len(text) * 4 <= self._max_bytes else len(text.encode()))
+        if problem:
+            await self._send_error(problem)
+            return
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            await self._send_error("That message is not JSON.")
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            await self._send_error('A message must be a JSON object with a "type".')
+            return
+        kind = data["type"]
+        try:
+            if kind == "landmarks":
+                await self._on_landmarks(data)
+            elif kind == "start":
+                await self._on_start(data)
+            elif kind == "stop":
+                await self._on_stop()
+            else:
+                await self._send_error(f'Unknown message type "{kind}": use start, landmarks or stop.')
+        except ValueError as exc:
+            frame_id = data.get("frame_id") if kind == "landmarks" else None
+            await self._send_error(str(exc), frame_id if isinstance(frame_id, int) else None)
+        except BackcoachError as exc:
+            await self._send_error(str(exc))
+
+    async def _on_landmarks(self, data: dict[str, Any]) -> None:
+        frame_id = _optional_frame_id(data)
+        t_ms = data.get("t_ms")
+        if isinstance(t_ms, bool) or not isinstance(t_ms, int | float) or not math.isfinite(t_ms):
+            raise ValueError('"t_ms" must be a number')
+        if "lm" not in data:
+            raise ValueError('"lm" is missing: 33 lists of [x, y, z, visibility], or null')
+        self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), landmarks=data["lm"]))
+
+    async def _on_start(self, data: dict[str, Any]) -> None:
+        workout_id = _int_field(data, "workout_id")
+        exercise_id = data.get("exercise_id")
+        if not isinstance(exercise_id, str):
+            raise ValueError('"exercise_id" must be an exercise id such as "bridge"')
+        set_number = _int_field(data, "set_number", default=1)
+        side = data.get("side")
+        if side is not None and not isinstance(side, str):
+            raise ValueError('"side" must be "left", "right" or null')
+        client_id = data.get("client_id")
+        if client_id is not None and not isinstance(client_id, str):
+            raise ValueError('"client_id" must be text: the player\'s id of this set')
+        await self._drop_pending()
+        live_set = await self._in_worker(
+            partial(self._coach.start, workout_id, exercise_id, set_number, side, client_id=client_id)
+        )
+        await self._send({"type": "started", "set": live_set.to_json()})
+        if data.get("frames") == "jpeg":
+            # Load the pose model now, while the person gets into position.
+            self._executor.submit(self._coach.warm_up)
+
+    async def _on_stop(self) -> None:
+        await self._drop_pending()
+        live_set = await self._in_worker(self._coach.stop)
+        await self._send({"type": "stopped", "set": None if live_set is None else live_set.to_json()})
+
+    # ---- frames ---------------------------------------------------------------------
+
+    def _offer(self, frame: _Frame) -> None:
+        """Keep only the newest waiting frame; an older one waiting is dropped (and told so)."""
+        old, self._pending = self._pending, frame
+        if old is not None:
+            asyncio.get_running_loop().create_task(self._send({"type": "dropped", "frame_id": old.frame_id}))
+        self._wake.set()
+
+    async def _drop_pending(self) -> None:
+        old, self._pending = self._pending, None
+        if old is not None:
+            await self._send({"type": "dropped", "frame_id": old.frame_id})
+
+    def _handle(self, frame: _Frame) -> LiveReply:
+        if frame.jpeg is not None:
+            return self._coach.handle_jpeg(frame.jpeg, frame.t_ms, frame.frame_id)
+        return self._coach.handle_landmarks(frame.landmarks, frame.t_ms, frame.frame_id)
+
+    async def _process_frames(self) -> None:
+        while self._open:
+            await self._wake.wait()
+            self._wake.clear()
+            frame, self._pending = self._pending, None
+            if frame is None:
+                continue
+            try:
+                reply = await self._in_worker(partial(self._handle, frame))
+            except BackcoachError as exc:
+                await self._send_error(str(exc), frame.frame_id)
+                continue
+            except Exception:
+                log.exception("live frame %s failed", frame.frame_id)
+                await self._send_error("That frame could not be analysed; on to the next.", frame.frame_id)
+                continue
+            body = reply.to_json()
+            body["server_ms"] = round((time.perf_counter() - frame.received_at) * 1000.0, 1)
+            await self._send(body)
+
+
+@router.websocket(LIVE_PATH)
+async def live_socket(websocket: WebSocket) -> None:
+    """The camera coach for one browser tab (see the module docstring for the messages)."""
+    if not _same_origin(websocket):
+        await websocket.close(code=1008, reason="This page may not use the camera coach.")
+        return
+    await websocket.accept()
+    ctx: AppContext = websocket.app.state.ctx
+    max_bytes = int(websocket.app.state.settings.max_ws_message_bytes)
+    await _Connection(websocket, ctx, max_bytes).run()

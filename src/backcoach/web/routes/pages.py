@@ -1,0 +1,398 @@
+"""The server-rendered pages: Today, the exercise library, the workout player, History, About, Settings.
+
+Forms follow POST-redirect-GET, and every form that creates something carries a one-time
+``form_token`` (see ``backcoach.web.idempotency``), so a double click never does it twice.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from backcoach.domain.pain import load_pain_model
+from backcoach.domain.workouts import Step, plan_workout, workout_totals
+from backcoach.services import catalogue, export, history, programs, workouts
+from backcoach.web.about import ABOUT_PAGES, about_page
+from backcoach.web.deps import CtxDep, FormTokensDep, SettingsDep
+from backcoach.web.figures import render_figure
+from backcoach.web.idempotency import new_token
+from backcoach.web.templating import templates
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_NOTICES = {
+    "saved": "Saved.",
+    "checkin": "Thank you. Your morning check-in is saved.",
+    "created": "Your program is saved and is now the one on Today.",
+    "finished": "Workout finished and saved. Well done.",
+}
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    notice = _NOTICES.get(request.query_params.get("notice", ""))
+    return templates.TemplateResponse(
+        request, name, {"notice": notice, **context}, status_code=status_code
+    )
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _local_today() -> date:
+    return datetime.now().astimezone().date()
+
+
+def _pain_zones() -> list[dict[str, Any]]:
+    return [dataclasses.asdict(z) for z in load_pain_model().zones]
+
+
+# --- Today ----------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def today_page(request: Request, ctx: CtxDep) -> Response:
+    view = history.today_view(ctx, _local_today())
+    program = view.program
+    exercises = {e.id: e for e in catalogue.list_exercises(ctx)}
+    done_ids = {eid for w in view.workouts_today for eid in w.exercise_ids}
+    first_run = not history.list_workouts(ctx, limit=1)
+    steps = plan_workout(program, ctx.catalogue) if program is not None else ()
+    return _page(
+        request,
+        "today.html",
+        {
+            "title": "Today",
+            "view": view,
+            "program": program,
+            "exercises": exercises,
+            "done_ids": done_ids,
+            "first_run": first_run,
+            "totals": workout_totals(steps) if steps else None,
+            "form_token": new_token(),
+            "pain_zones": _pain_zones(),
+        },
+    )
+
+
+@router.post("/checkin")
+def checkin(
+    ctx: CtxDep,
+    tokens: FormTokensDep,
+    score: Annotated[int, Form(ge=0, le=10)],
+    workout_id: Annotated[int, Form()],
+    client_id: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    earlier = tokens.redirect_for(client_id)
+    if earlier:
+        return _redirect(earlier)
+    workouts.record_pain(ctx, score, "next_morning", workout_id=workout_id, client_id=client_id or None)
+    tokens.remember(client_id, "/?notice=checkin")
+    return _redirect("/?notice=checkin")
+
+
+# --- Exercise library -----------------------------------------------------------------------------
+
+
+@router.get("/exercises")
+def exercise_list(request: Request, ctx: CtxDep) -> Response:
+    items = [(e, render_figure(e)) for e in catalogue.list_exercises(ctx)]
+    return _page(request, "exercises.html", {"title": "Exercises", "items": items})
+
+
+@router.get("/exercises/{exercise_id}")
+def exercise_page(request: Request, ctx: CtxDep, exercise_id: str) -> Response:
+    exercise = catalogue.get_exercise(ctx, exercise_id)
+    ids = [e.id for e in catalogue.list_exercises(ctx)]
+    at = ids.index(exercise.id) if exercise.id in ids else 0
+    return _page(
+        request,
+        "exercise.html",
+        {
+            "title": exercise.name,
+            "exercise": exercise,
+            "figure": render_figure(exercise, css_class="figure large"),
+            "previous_id": ids[at - 1] if at > 0 else None,
+            "next_id": ids[at + 1] if at + 1 < len(ids) else None,
+            "names": {e.id: e.name for e in catalogue.list_exercises(ctx)},
+        },
+    )
+
+
+# --- Workout player -------------------------------------------------------------------------------
+
+
+@router.get("/workout")
+def workout_start_page(request: Request, ctx: CtxDep) -> Response:
+    current = workouts.current_workout(ctx)
+    if current is not None:
+        return _redirect(f"/workout/{current.id}")
+    return _page(
+        request,
+        "workout_start.html",
+        {
+            "title": "Start a workout",
+            "programs": programs.list_programs(ctx),
+            "active": programs.active_program(ctx),
+            "form_token": new_token(),
+        },
+    )
+
+
+@router.post("/workout/start")
+def workout_start(
+    ctx: CtxDep,
+    tokens: FormTokensDep,
+    program_slug: Annotated[str, Form(max_length=80)] = "",
+    form_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    earlier = tokens.redirect_for(form_token)
+    if earlier:
+        return _redirect(earlier)
+    workout = workouts.start_workout(ctx, program_slug or None)
+    url = f"/workout/{workout.id}"
+    tokens.remember(form_token, url)
+    return _redirect(url)
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    data = dataclasses.asdict(step)
+    data["sides"] = list(step.sides)
+    return data
+
+
+def _exercise_json(exercise: Any) -> dict[str, Any]:
+    return {
+        "id": exercise.id,
+        "name": exercise.name,
+        "summary": exercise.summary,
+        "start_position": exercise.start_position,
+        "steps": list(exercise.steps),
+        "breathing": exercise.breathing,
+        "tempo": exercise.tempo,
+        "mistakes": list(exercise.mistakes),
+        "safety": list(exercise.safety),
+        "camera_counts": exercise.camera_counts,
+        "camera_view": exercise.camera_view,
+    }
+
+
+@router.get("/workout/{workout_id}")
+def workout_page(
+    request: Request,
+    ctx: CtxDep,
+    settings: SettingsDep,
+    workout_id: int,
+    speed: Annotated[float | None, Query(gt=0, le=1000)] = None,
+) -> Response:
+    workout = workouts.get_workout(ctx, workout_id)
+    if workout.status != "in_progress":
+        return _workout_summary(request, ctx, workout)
+    plan = workouts.workout_plan(ctx, workout_id)
+    exercise_ids = list(dict.fromkeys(s.exercise_id for s in plan if s.exercise_id))
+    exercises = [catalogue.get_exercise(ctx, eid) for eid in exercise_ids]
+    player = {
+        "workout_id": workout.id,
+        "program_name": workout.program_name,
+        "steps": [_step_json(s) for s in plan],
+        "start_index": workouts.next_step_index(ctx, workout_id),
+        "exercises": {e.id: _exercise_json(e) for e in exercises},
+        "clock_speed": speed or settings.clock_speed,
+        "voice_default": settings.voice,
+        "pain_before": workout.pain_at("before"),
+        "pain_after": workout.pain_at("after"),
+        "pain_zones": _pain_zones(),
+        "api": f"/api/workouts/{workout.id}",
+        "sets_done": [
+            {"exercise_id": s.exercise_id, "set_number": s.set_number, "side": s.side, "reps": s.reps}
+            for s in workout.sets
+        ],
+    }
+    return _page(
+        request,
+        "player.html",
+        {
+            "title": f"Workout: {workout.program_name}",
+            "workout": workout,
+            "player": player,
+            "figures": {e.id: render_figure(e, css_class="figure") for e in exercises},
+        },
+    )
+
+
+def _workout_summary(request: Request, ctx: CtxDep, workout: Any) -> Response:
+    names = {e.id: e.name for e in catalogue.list_exercises(ctx)}
+    return _page(
+        request,
+        "workout_done.html",
+        {"title": "Workout summary", "workout": workout, "names": names},
+    )
+
+
+@router.post("/workout/{workout_id}/finish")
+def workout_finish(ctx: CtxDep, workout_id: int) -> Response:
+    # Finishing twice is harmless: the service keeps the first finish time.
+    workouts.finish_workout(ctx, workout_id)
+    return _redirect(f"/workout/{workout_id}?notice=finished")
+
+
+# --- History --------------------------------------------------------------------------------------
+
+
+def _month_grid(year: int, month: int) -> list[list[date]]:
+    return calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+
+
+@router.get("/history")
+def history_page(
+    request: Request,
+    ctx: CtxDep,
+    month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+) -> Response:
+    today = _local_today()
+    year, mon = (int(month[:4]), int(month[5:])) if month else (today.year, today.month)
+    if not 1 <= mon <= 12 or not 2000 <= year <= 2100:
+        raise HTTPException(404, "There is no such month in the calendar.")
+    all_workouts = history.list_workouts(ctx)
+    by_day: dict[date, list[Any]] = {}
+    for w in all_workouts:
+        by_day.setdefault(w.started_at.astimezone().date(), []).append(w)
+    prev_month = (date(year, mon, 1) - timedelta(days=1)).strftime("%Y-%m")
+    next_first = date(year + (mon == 12), mon % 12 + 1, 1)
+    names = {e.id: e.name for e in catalogue.list_exercises(ctx)}
+    exercise_series = {eid: history.exercise_series(ctx, eid) for eid in names}
+    chart_data = {
+        "pain": [
+            {"taken_at": p.taken_at.isoformat(), "score": p.score, "moment": p.moment}
+            for p in history.pain_series(ctx)
+        ],
+        "exercises": {
+            eid: [
+                {"day": pt.day.isoformat(), "total_reps": pt.total_reps, "total_hold_s": pt.total_hold_s}
+                for pt in series
+            ]
+            for eid, series in exercise_series.items()
+        },
+    }
+    return _page(
+        request,
+        "history.html",
+        {
+            "title": "History",
+            "weeks": _month_grid(year, mon),
+            "month_label": date(year, mon, 1).strftime("%B %Y"),
+            "month": mon,
+            "today": today,
+            "by_day": by_day,
+            "prev_month": prev_month,
+            "next_month": next_first.strftime("%Y-%m") if next_first <= today else None,
+            "workouts": all_workouts,
+            "names": names,
+            "adherence": history.adherence(ctx, today),
+            "day_names": [calendar.day_abbr[i] for i in range(7)],
+            "exercise_series": exercise_series,
+            "chart_data": chart_data,
+        },
+    )
+
+
+@router.get("/history/export.csv")
+def history_csv(ctx: CtxDep) -> Response:
+    out = io.StringIO()
+    export.export_csv(ctx, out)
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.csv"'},
+    )
+
+
+# --- About back pain ------------------------------------------------------------------------------
+
+
+@router.get("/about")
+def about_index(request: Request) -> Response:
+    return _page(request, "about/index.html", {"title": "About back pain", "pages": ABOUT_PAGES, "slug": ""})
+
+
+@router.get("/about/{slug}")
+def about_subpage(request: Request, slug: str) -> Response:
+    page = about_page(slug)
+    if page is None:
+        raise HTTPException(404, "There is no such page about back pain.")
+    return _page(
+        request,
+        f"about/{page.slug}.html",
+        {"title": page.title, "pages": ABOUT_PAGES, "slug": page.slug, "page": page},
+    )
+
+
+# --- Settings -------------------------------------------------------------------------------------
+
+
+@router.get("/settings")
+def settings_page(request: Request, ctx: CtxDep, settings: SettingsDep) -> Response:
+    return _page(
+        request,
+        "settings.html",
+        {
+            "title": "Settings",
+            "programs": programs.list_programs(ctx),
+            "active": programs.active_program(ctx),
+            "exercises": catalogue.list_exercises(ctx),
+            "voice_default": settings.voice,
+            "form_token": new_token(),
+            "names": {e.id: e.name for e in catalogue.list_exercises(ctx)},
+        },
+    )
+
+
+@router.post("/settings/program")
+def settings_program(
+    ctx: CtxDep,
+    program_slug: Annotated[str, Form(max_length=80)],
+) -> Response:
+    programs.set_active_program(ctx, program_slug)
+    return _redirect("/settings?notice=saved")
+
+
+@router.post("/settings/schedule")
+def settings_schedule(
+    ctx: CtxDep,
+    times_per_day: Annotated[int, Form(ge=1, le=5)],
+    days_per_week: Annotated[int, Form(ge=1, le=7)],
+) -> Response:
+    active = programs.active_program(ctx)
+    programs.update_program(ctx, active.slug, times_per_day=times_per_day, days_per_week=days_per_week)
+    return _redirect("/settings?notice=saved")
+
+
+@router.post("/settings/programs")
+def settings_new_program(
+    ctx: CtxDep,
+    tokens: FormTokensDep,
+    name: Annotated[str, Form(min_length=1, max_length=60)],
+    exercise_ids: Annotated[list[str], Form()],
+    times_per_day: Annotated[int, Form(ge=1, le=5)] = 1,
+    days_per_week: Annotated[int, Form(ge=1, le=7)] = 7,
+    form_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    earlier = tokens.redirect_for(form_token)
+    if earlier:
+        return _redirect(earlier)
+    program = programs.create_program(
+        ctx, name, exercise_ids, times_per_day=times_per_day, days_per_week=days_per_week
+    )
+    programs.set_active_program(ctx, program.slug)
+    url = "/settings?notice=created"
+    tokens.remember(form_token, url)
+    return _redirect(url)

@@ -1,0 +1,58 @@
+// History charts: pain over time and reps / seconds held per exercise, drawn with Plotly
+// (served from node_modules at /vendor/, never a CDN). The numbers are also in the page's table.
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("history-data");
+  if (!dataEl) return;
+  var data = JSON.parse(dataEl.textContent);
+  if (!window.Plotly) {
+    document.querySelectorAll(".chart-fallback").forEach(function (p) { p.hidden = false; });
+    return;
+  }
+  var font = { family: "system-ui, sans-serif", size: 14, color: "#1b1f23" };
+  var layoutBase = {
+    font: font, margin: { l: 48, r: 16, t: 16, b: 48 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+    legend: { orientation: "h", y: -0.2 }, xaxis: { type: "date", gridcolor: "#e4e9e8" }
+  };
+  var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  var colours = { before: "#0b5d57", after: "#9a3412", next_morning: "#4c1d95", during: "#8a5a00" };
+  var labels = { before: "Before", after: "After", next_morning: "Next morning", during: "During" };
+
+  var pain = data.pain || [];
+  var traces = Object.keys(labels).map(function (moment) {
+    var pts = pain.filter(function (p) { return p.moment === moment; });
+    return {
+      type: "scatter", mode: "lines+markers", name: labels[moment],
+      x: pts.map(function (p) { return p.taken_at; }), y: pts.map(function (p) { return p.score; }),
+      line: { color: colours[moment], width: 2 }, marker: { size: 8 }
+    };
+  }).filter(function (t) { return t.x.length; });
+  var painLayout = Object.assign({}, layoutBase, {
+    yaxis: { range: [-0.5, 10.5], dtick: 1, title: { text: "Pain (0-10)" }, gridcolor: "#e4e9e8" },
+    shapes: [
+      { type: "rect", xref: "paper", x0: 0, x1: 1, y0: 5.5, y1: 10.5, fillcolor: "#b42318", opacity: 0.07, line: { width: 0 } }
+    ]
+  });
+  var painEl = document.getElementById("pain-chart");
+  if (traces.length) Plotly.newPlot(painEl, traces, painLayout, config);
+  else painEl.innerHTML = "<p class='muted'>No pain ratings yet. You are asked before and after each workout.</p>";
+
+  var select = document.getElementById("exercise-select");
+  var exEl = document.getElementById("exercise-chart");
+  function drawExercise() {
+    var series = (data.exercises || {})[select.value] || [];
+    if (!series.length) { exEl.innerHTML = "<p class='muted'>Nothing recorded for this exercise yet.</p>"; return; }
+    exEl.innerHTML = "";
+    var x = series.map(function (p) { return p.day; });
+    Plotly.newPlot(exEl, [
+      { type: "bar", name: "Reps and holds", x: x, y: series.map(function (p) { return p.total_reps; }), marker: { color: "#0b5d57" } },
+      { type: "scatter", mode: "lines+markers", name: "Seconds held", yaxis: "y2", x: x,
+        y: series.map(function (p) { return p.total_hold_s; }), line: { color: "#9a3412", width: 2 } }
+    ], Object.assign({}, layoutBase, {
+      yaxis: { title: { text: "Reps and holds" }, rangemode: "tozero", gridcolor: "#e4e9e8" },
+      yaxis2: { title: { text: "Seconds held" }, overlaying: "y", side: "right", rangemode: "tozero" },
+      margin: { l: 52, r: 56, t: 16, b: 48 }
+    }), config);
+  }
+  if (select) { select.addEventListener("change", drawExercise); drawExercise(); }
+})();

@@ -1,0 +1,203 @@
+"""The live camera WebSocket through the real app: trace landmarks and real JPEG camera frames in,
+counted reps out and stored; bad messages answered with an error while the connection goes on."""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
+
+from backcoach.config import Settings
+from backcoach.motion.traces import read_trace
+from backcoach.services.context import AppContext
+from backcoach.services.workouts import get_workout, start_workout
+from backcoach.web.app import create_app
+
+cv2 = pytest.importorskip("cv2")
+
+BRIDGE_CLIP = "dawi_bridge1_side.mp4"
+BRIDGE_TRACE = "traces/dawi_bridge1_side.trace.jsonl"
+MAX_MESSAGE_BYTES = 300_000
+HEADER = struct.Struct(">II")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path, max_ws_message_bytes=MAX_MESSAGE_BYTES)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def _ctx(client: TestClient) -> AppContext:
+    ctx: AppContext = client.app.state.ctx  # type: ignore[attr-defined]
+    return ctx
+
+
+@pytest.fixture
+def workout_id(client: TestClient) -> int:
+    return start_workout(_ctx(client)).id
+
+
+@pytest.fixture(scope="module")
+def bridge_jpegs(clips_dir: Path) -> list[tuple[int, bytes]]:
+    """(t_ms, JPEG) of the bridge clip from 3.0 s to 12.0 s at 640x360, as a browser would send."""
+    capture = cv2.VideoCapture(str(clips_dir / BRIDGE_CLIP))
+    frames: list[tuple[int, bytes]] = []
+    try:
+        while True:
+            ok, image = capture.read()
+            if not ok:
+                break
+            t_ms = int(capture.get(cv2.CAP_PROP_POS_MSEC))
+            if t_ms < 3000:
+                continue
+            if t_ms > 12000:
+                break
+            image = cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA)
+            ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 70])
+            assert ok
+            frames.append((t_ms, buffer.tobytes()))
+    finally:
+        capture.release()
+    assert len(frames) > 200
+    return frames
+
+
+def _start(ws: WebSocketTestSession, workout_id: int, exercise_id: str = "bridge", **extra: Any) -> dict[str, Any]:
+    ws.send_text(json.dumps({"type": "start", "workout_id": workout_id, "exercise_id": exercise_id, **extra}))
+    reply: dict[str, Any] = ws.receive_json()
+    assert reply["type"] == "started", reply
+    return reply
+
+
+def _bridge_sets(client: TestClient, workout_id: int) -> list[tuple[int, str]]:
+    return [(s.reps, s.source) for s in get_workout(_ctx(client), workout_id).sets if s.exercise_id == "bridge"]
+
+
+def test_trace_landmarks_count_one_bridge_rep_and_store_it(
+    client: TestClient, workout_id: int, clips_dir: Path
+) -> None:
+    frames = read_trace(clips_dir / BRIDGE_TRACE)[1]
+    with client.websocket_connect("/ws/live") as ws:
+        started = _start(ws, workout_id)
+        assert started["set"]["reps"] == 0
+        replies = []
+        for frame_id, frame in enumerate(frames):
+            lm = None if frame.landmarks is None else frame.landmarks.tolist()
+            ws.send_text(json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm}))
+            reply = ws.receive_json()
+            assert reply["type"] == "feedback" and reply["frame_id"] == frame_id, reply
+            replies.append(reply)
+            if reply["new_reps"]:
+                assert _bridge_sets(client, workout_id) == [(1, "camera")]
+        assert replies[-1]["reps"] == 1
+        assert sum(r["new_reps"] for r in replies) == 1
+        ws.send_text(json.dumps({"type": "stop"}))
+        stopped = ws.receive_json()
+        assert stopped["type"] == "stopped" and stopped["set"]["reps"] == 1
+    assert _bridge_sets(client, workout_id) == [(1, "camera")]
+
+
+def test_real_jpeg_camera_frames_count_one_bridge_rep(
+    client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]]
+) -> None:
+    with client.websocket_connect("/ws/live") as ws:
+        _start(ws, workout_id, frames="jpeg")
+        replies = []
+        for frame_id, (t_ms, jpeg) in enumerate(bridge_jpegs, start=1):
+            ws.send_bytes(HEADER.pack(frame_id, t_ms) + jpeg)
+            reply = ws.receive_json()
+            assert reply["type"] == "feedback" and reply["frame_id"] == frame_id, reply
+            replies.append(reply)
+    with_person = [r for r in replies if r["landmarks"] is not None]
+    assert len(with_person) >= 0.9 * len(replies)
+    assert all(len(r["landmarks"]) == 33 for r in with_person)
+    assert replies[-1]["reps"] == 1
+    assert sum(r["new_reps"] for r in replies) == 1
+    assert _bridge_sets(client, workout_id) == [(1, "camera")]
+
+
+def test_frames_sent_faster_than_pose_are_dropped_not_queued(
+    client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]]
+) -> None:
+    burst = bridge_jpegs[:40]
+    with client.websocket_connect("/ws/live") as ws:
+        _start(ws, workout_id)
+        for frame_id, (t_ms, jpeg) in enumerate(burst, start=1):
+            ws.send_bytes(HEADER.pack(frame_id, t_ms) + jpeg)
+        answered: dict[int, str] = {}
+        while len(answered) < len(burst):
+            reply = ws.receive_json()
+            assert reply["frame_id"] not in answered
+            answered[reply["frame_id"]] = reply["type"]
+    # Every frame is answered exactly once; the newest is always analysed, many waiting ones dropped.
+    assert set(answered) == set(range(1, len(burst) + 1))
+    assert answered[len(burst)] == "feedback"
+    assert list(answered.values()).count("dropped") >= 10
+    assert set(answered.values()) <= {"feedback", "dropped"}
+
+
+def _expect_error(ws: WebSocketTestSession, contains: str, frame_id: int | None = None) -> None:
+    reply = ws.receive_json()
+    assert reply["type"] == "error", reply
+    assert contains.lower() in reply["message"].lower(), reply
+    assert reply["frame_id"] == frame_id
+
+
+def test_bad_messages_get_an_error_and_the_workout_goes_on(
+    client: TestClient, workout_id: int, clips_dir: Path, bridge_jpegs: list[tuple[int, bytes]]
+) -> None:
+    frames = [f for f in read_trace(clips_dir / BRIDGE_TRACE)[1] if f.landmarks is not None]
+    with client.websocket_connect("/ws/live") as ws:
+        ws.send_text("{not json")
+        _expect_error(ws, "not JSON")
+        ws.send_text(json.dumps([1, 2, 3]))
+        _expect_error(ws, "type")
+        ws.send_text(json.dumps({"type": "dance"}))
+        _expect_error(ws, "unknown message type")
+        ws.send_text(json.dumps({"type": "start", "workout_id": "one", "exercise_id": "bridge"}))
+        _expect_error(ws, "workout_id")
+        ws.send_text(json.dumps({"type": "start", "workout_id": workout_id, "exercise_id": "headstand"}))
+        _expect_error(ws, "headstand")
+        ws.send_bytes(HEADER.pack(1, 10) + bridge_jpegs[0][1])
+        _expect_error(ws, "start", frame_id=1)
+
+        _start(ws, workout_id)
+        ws.send_text(json.dumps({"type": "landmarks", "frame_id": 2, "t_ms": 5, "lm": [[0.1, 0.2]] * 33}))
+        _expect_error(ws, "33 lists", frame_id=2)
+        ws.send_text(json.dumps({"type": "landmarks", "frame_id": 3, "t_ms": "soon", "lm": None}))
+        _expect_error(ws, "t_ms", frame_id=3)
+        ws.send_bytes(HEADER.pack(4, 20) + b"\xff\xd8 this is not really a picture")
+        _expect_error(ws, "JPEG", frame_id=4)
+        ws.send_bytes(b"\x00\x01")
+        _expect_error(ws, "8 bytes")
+        ws.send_bytes(HEADER.pack(5, 30) + b"\x00" * MAX_MESSAGE_BYTES)
+        _expect_error(ws, "too big", frame_id=5)
+        ws.send_text(json.dumps({"type": "landmarks", "t_ms": 1, "lm": None, "pad": "x" * MAX_MESSAGE_BYTES}))
+        _expect_error(ws, "too big")
+
+        # Still the same connection, still counting: a real camera frame and trace landmarks.
+        ws.send_bytes(HEADER.pack(6, 40) + bridge_jpegs[0][1])
+        reply = ws.receive_json()
+        assert reply["type"] == "feedback" and reply["frame_id"] == 6 and reply["landmarks"] is not None
+        for frame_id, frame in enumerate(frames[:5], start=7):
+            lm = frame.landmarks.tolist() if frame.landmarks is not None else None
+            ws.send_text(json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": 100 + frame.t_ms, "lm": lm}))
+            assert ws.receive_json()["type"] == "feedback"
+    assert get_workout(_ctx(client), workout_id).status == "in_progress"
+
+
+def test_a_page_from_another_site_cannot_use_the_coach(client: TestClient) -> None:
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ws/live", headers={"origin": "http://evil.example"}) as ws,
+    ):
+        ws.receive_json()
+    assert refused.value.code == 1008
