@@ -20,7 +20,9 @@ def heading(title: str) -> None:
     print(f"== {title} ==")
 
 
-def target_line(name: str, value: float | None, op: str, target: float, unit: str = "", digits: int = 3) -> bool:
+def target_line(
+    name: str, value: float | None, op: str, target: float, unit: str = "", digits: int = 3
+) -> bool:
     """Print ``name: value  (target op target) PASS|MISS`` and return whether it passed."""
     if value is None:
         print(f"  {name:<44} {'n/a':>10}   target {op} {target:g}{unit}   MISS")

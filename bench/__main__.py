@@ -18,7 +18,9 @@ ORDER = ("machine", "analysers", "video", "plank_form", "accuracy", "live_latenc
 
 def discover() -> dict[str, Callable[[], None]]:
     """Benchmark name -> its run(), in the order they run."""
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_")
+    )
     ordered = [n for n in ORDER if n in names] + [n for n in names if n not in ORDER]
     found: dict[str, Callable[[], None]] = {}
     for name in ordered:
@@ -34,7 +36,9 @@ def main(argv: list[str]) -> int:
     wanted = [name for name in benchmarks if name in argv] if argv else list(benchmarks)
     unknown = [name for name in argv if name not in benchmarks]
     if unknown:
-        print(f"bench: unknown benchmark {unknown[0]!r}; choose from {', '.join(benchmarks)}", file=sys.stderr)
+        print(
+            f"bench: unknown benchmark {unknown[0]!r}; choose from {', '.join(benchmarks)}", file=sys.stderr
+        )
         return 2
     if "machine" in benchmarks and "machine" not in wanted:
         wanted.insert(0, "machine")

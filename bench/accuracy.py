@@ -6,6 +6,8 @@ could not be labelled must not get a confident count: its confidence is printed 
 
 from __future__ import annotations
 
+import statistics
+
 from rich.console import Console
 
 from backcoach.cli.analyse_cmd import render_eval
@@ -31,6 +33,13 @@ def run() -> None:
     print(f"  {'MAE':<44} {'n/a' if s.mae is None else f'{s.mae:.3f}':>10}")
     target_line("hold start/end error, median (s)", s.hold_error_s_median, "<=", 0.5, " s", 2)
     target_line("recognition", s.recognition, ">=", 0.9)
+    decided = [c.recognised_after_s for c in report.clips if c.recognised_after_s is not None]
+    if decided:
+        print(
+            f"  recognition decided in {len(decided)} of {len(report.clips)} clips, "
+            f"after a median {statistics.median(decided):.1f} s (slowest {max(decided):.1f} s); "
+            "the rest were named at the clip's end"
+        )
     for clip in report.clips:
         score = clip.score
         if score.exercise == "pelvic_tilt" and score.reps_expected is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Sequence
+
 import numpy as np
 
 from backcoach.motion.landmarks import PoseFrame
@@ -30,7 +31,11 @@ def _real_frames() -> dict[str, list[list[PoseFrame]]]:
     if not labels_path.exists():
         return found
     for label in load_labels(labels_path):
-        if label.exercise in ANALYSED_EXERCISES and label.trace_path is not None and label.trace_path.exists():
+        if (
+            label.exercise in ANALYSED_EXERCISES
+            and label.trace_path is not None
+            and label.trace_path.exists()
+        ):
             found.setdefault(label.exercise, []).append(read_trace(label.trace_path)[1])
     return found
 

@@ -57,7 +57,11 @@ def load_rows(path: Path = TEST_CSV) -> tuple[list[str], list[np.ndarray]]:
 
 
 def confusion(
-    labels: list[str], arrays: list[np.ndarray], width: int, height: int, thresholds: dict[str, float] | None = None
+    labels: list[str],
+    arrays: list[np.ndarray],
+    width: int,
+    height: int,
+    thresholds: dict[str, float] | None = None,
 ) -> np.ndarray:
     """3x3 counts: rows the label (C, H, L), columns the verdict."""
     from backcoach.motion.analysers.forearm_plank import judge_plank_frame
@@ -76,7 +80,9 @@ def _precision_recall(matrix: np.ndarray, cls: str) -> tuple[float, float]:
     return (matrix[i, i] / said if said else 0.0), (matrix[i, i] / real if real else 0.0)
 
 
-def _report(labels: list[str], arrays: list[np.ndarray], thresholds: dict[str, float] | None, title: str) -> None:
+def _report(
+    labels: list[str], arrays: list[np.ndarray], thresholds: dict[str, float] | None, title: str
+) -> None:
     matrix = confusion(labels, arrays, 1280, 720, thresholds)
     print(f"  {title}")
     print("  rows = label, columns = verdict")
@@ -89,7 +95,8 @@ def _report(labels: list[str], arrays: list[np.ndarray], thresholds: dict[str, f
         target_line(f"{name} recall", recall, ">=", 0.8)
     square = confusion(labels, arrays, 720, 720, thresholds)
     shown = ", ".join(
-        f"{cls} p {_precision_recall(square, cls)[0]:.3f} r {_precision_recall(square, cls)[1]:.3f}" for cls in "HL"
+        f"{cls} p {_precision_recall(square, cls)[0]:.3f} r {_precision_recall(square, cls)[1]:.3f}"
+        for cls in "HL"
     )
     print(f"  (if the images were square: {shown})")
 

@@ -31,7 +31,9 @@ NINE = (
 )
 
 
-def label(clip: str, exercise: str, reps: int | None = None, reps_max: int | None = None, holds=()) -> LabelledClip:
+def label(
+    clip: str, exercise: str, reps: int | None = None, reps_max: int | None = None, holds=()
+) -> LabelledClip:
     return LabelledClip(clip, Path(clip), None, exercise, reps=reps, reps_max=reps_max, holds_s=tuple(holds))
 
 
@@ -58,7 +60,9 @@ def test_reps_max_makes_a_range_of_right_counts() -> None:
 
 
 def test_a_clip_with_null_reps_is_not_scored_for_its_count() -> None:
-    score = score_clip(label("p", "pelvic_tilt", None), ClipResult("p", reps_counted=7, recognised="pelvic_tilt"), NINE)
+    score = score_clip(
+        label("p", "pelvic_tilt", None), ClipResult("p", reps_counted=7, recognised="pelvic_tilt"), NINE
+    )
     assert (score.exact, score.obo, score.relative_error) == (None, None, None)
     assert score.recognition_right is True
 
@@ -71,7 +75,10 @@ def test_bird_dog_is_scored_for_recognition_only_and_unknown_is_right() -> None:
     wrong = score_clip(bird, ClipResult("b", recognised="superman"), NINE)
     assert wrong.recognition_right is False
     # Once the catalogue holds bird_dog, naming it is the right answer.
-    assert score_clip(bird, ClipResult("b", recognised="bird_dog"), (*NINE, "bird_dog")).recognition_right is True
+    assert (
+        score_clip(bird, ClipResult("b", recognised="bird_dog"), (*NINE, "bird_dog")).recognition_right
+        is True
+    )
 
 
 def test_holds_match_the_detected_hold_that_overlaps_most() -> None:
@@ -138,7 +145,13 @@ def test_labels_load_with_paths_relative_to_the_file(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         [
-            {"clip": "a.mp4", "trace": "traces/a.trace.jsonl", "exercise": "bridge", "reps": 1, "reps_max": 2},
+            {
+                "clip": "a.mp4",
+                "trace": "traces/a.trace.jsonl",
+                "exercise": "bridge",
+                "reps": 1,
+                "reps_max": 2,
+            },
             {"clip": "b.mp4", "exercise": "forearm_plank", "holds_s": [[0, 5.5]], "reps": None},
         ],
     )
@@ -165,8 +178,14 @@ def test_the_shared_labels_load(clips_dir: Path) -> None:
         ([{"exercise": "bridge"}], "entry 1: field 'clip' is missing"),
         ([{"clip": "a.mp4"}], "entry 1 (a.mp4): field 'exercise' is missing"),
         ([{"clip": "a.mp4", "exercise": "bridge", "reps": "two"}], "field 'reps' must be a whole number"),
-        ([{"clip": "a.mp4", "exercise": "bridge", "reps": 3, "reps_max": 2}], "field 'reps_max' must be at least"),
-        ([{"clip": "a.mp4", "exercise": "bridge", "holds_s": [[5, 2]]}], "hold 1 must have 0 <= start_s < end_s"),
+        (
+            [{"clip": "a.mp4", "exercise": "bridge", "reps": 3, "reps_max": 2}],
+            "field 'reps_max' must be at least",
+        ),
+        (
+            [{"clip": "a.mp4", "exercise": "bridge", "holds_s": [[5, 2]]}],
+            "hold 1 must have 0 <= start_s < end_s",
+        ),
         ([{"clip": "a.mp4", "exercise": "bridge", "holds_s": [3]}], "hold 1 must be [start_s, end_s]"),
         (["a.mp4"], "entry 1: must be a JSON object"),
     ],

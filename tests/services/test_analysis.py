@@ -110,7 +110,7 @@ def test_a_video_with_nobody_in_it_says_so(tmp_path: Path) -> None:
 
 
 def test_an_unknown_exercise_is_not_found(clips_dir: Path) -> None:
-    with pytest.raises(NotFound, match="unknown exercise 'squat'.*bridge"):
+    with pytest.raises(NotFound, match=r"unknown exercise 'squat'.*bridge"):
         analyse_path(clips_dir / "traces" / "ngo_forearm_plank_side.trace.jsonl", "squat")
 
 
@@ -194,3 +194,22 @@ def test_a_broken_labels_file_is_invalid_input(tmp_path: Path) -> None:
     path.write_text('[{"clip": "a.mp4", "exercise": "bridge", "reps": -1}]')
     with pytest.raises(InvalidInput, match=r"entry 1 \(a.mp4\): field 'reps'"):
         evaluate_labels(path)
+
+
+def test_a_video_cut_short_is_analysed_with_a_note(tmp_path: Path, clips_dir: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    whole = tmp_path / "faststart.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(clips_dir / "ngo_forearm_plank_side.mp4"),
+         "-c", "copy", "-movflags", "+faststart", str(whole)],
+        check=True,
+    )  # fmt: skip
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[:90_000])  # the index is at the front: the start still plays
+    report = analyse_path(cut, "forearm_plank")
+    assert 0 < report.frames < 50
+    assert any("ends early" in note and "of its 50 frames" in note for note in report.notes)

@@ -8,6 +8,7 @@ the same set carries on from what was stored instead of starting again from zero
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,9 @@ def test_a_new_coach_after_the_server_went_away_carries_on_from_the_stored_reps(
         # A whole further bridge (the clip again, 30 s later) adds one.
         offset_ms = bridge_frames[-1].t_ms + 30_000.0
         for frame in bridge_frames:
-            reply = again.handle_frame(PoseFrame(frame.t_ms + offset_ms, frame.landmarks, frame.width, frame.height))
+            reply = again.handle_frame(
+                PoseFrame(frame.t_ms + offset_ms, frame.landmarks, frame.width, frame.height)
+            )
         assert reply.reps == 2
         assert _camera_sets(ctx, workout_id, "bridge") == [(2, 0.0, "camera")]
         again.close()
@@ -126,7 +129,9 @@ def test_each_set_and_side_has_its_own_row_and_the_players_id_is_used(
     coach.stop()
     sets = get_workout(ctx, workout_id).sets
     assert [(s.set_number, s.reps, s.client_id) for s in sets] == [(2, 1, "player-set-7")]
-    assert camera_client_id(workout_id, "bridge", 1, "left") != camera_client_id(workout_id, "bridge", 1, "right")
+    assert camera_client_id(workout_id, "bridge", 1, "left") != camera_client_id(
+        workout_id, "bridge", 1, "right"
+    )
 
 
 def test_a_plank_hold_is_stored_while_it_goes_on(ctx: AppContext, clips_dir: Path) -> None:
@@ -178,3 +183,38 @@ def test_bad_input_is_refused_with_a_reason_and_the_coach_goes_on(
     finish_workout(ctx, workout_id)
     with pytest.raises(InvalidInput, match="over"):
         coach.start(workout_id, "bridge", 1, None)
+
+
+def test_form_cues_and_framing_help_are_in_plain_words(ctx: AppContext) -> None:
+    from backcoach.motion.synthetic import synthesise
+
+    workout_id = start_workout(ctx).id
+    coach = LiveCoach(ctx)
+    coach.start(workout_id, "forearm_plank", 1, None)
+    sagging = synthesise("forearm_plank", faults=["hips_sagging"], seed=1)
+    cues: list[tuple[float, str]] = []
+    for frame in sagging.frames:
+        reply = coach.handle_frame(frame)
+        cues += [(frame.t_ms, cue.cue) for cue in reply.cues]
+    # The words come from the catalogue's form check, said again at most every 5 s.
+    wanted = ctx.catalogue.get("forearm_plank").form_check("hips_sagging")
+    assert wanted is not None
+    assert cues and {words for _t, words in cues} == {wanted.cue}
+    times = [t for t, _words in cues]
+    assert all(later - earlier >= 5000 for earlier, later in pairwise(times))
+
+    nobody = [coach.handle_frame(PoseFrame(frame.t_ms + 100.0 + 33.0 * i, None)) for i in range(30)]
+    assert "We can't see you" in nobody[-1].framing
+    assert nobody[-1].landmarks is None
+
+
+def test_an_open_red_flag_stops_the_camera_coach_with_the_advice(ctx: AppContext) -> None:
+    from backcoach.services.errors import SafetyStop
+    from backcoach.services.safety import screen_questions, submit_screen
+
+    workout_id = start_workout(ctx).id
+    answers = {q.id: False for q in screen_questions().questions}
+    answers["leg_weakness"] = True
+    submit_screen(ctx, answers)
+    with pytest.raises(SafetyStop):
+        LiveCoach(ctx).start(workout_id, "bridge", 1, None)

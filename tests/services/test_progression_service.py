@@ -117,7 +117,9 @@ def test_two_good_weeks_progress_one_step_every_two_days(app: tuple[AppContext, 
     )
     # at the top of every range the harder variant is suggested (accepted, dose unchanged)
     variants = [
-        p for p in progression.list_proposals(ctx, PROGRAM) if p.variable == "variant" and p.exercise_id == "bridge"
+        p
+        for p in progression.list_proposals(ctx, PROGRAM)
+        if p.variable == "variant" and p.exercise_id == "bridge"
     ]
     assert [p.status for p in variants] == ["accepted"]
     assert variants[0].explanation.endswith("you could try the harder version: Bridge with a longer hold.")
@@ -187,3 +189,18 @@ def test_outcome_series_mark_meaningful_change(app: tuple[AppContext, StepClock]
     assert not schedule.due and schedule.next_due == clock.current.date() + timedelta(days=14)
     outcomes.set_questionnaire_interval(ctx, 28)
     assert outcomes.questionnaire_schedule(ctx, clock.current.date()).interval_days == 28
+
+
+def test_two_workouts_a_day_share_the_next_morning_rating(app: tuple[AppContext, StepClock]) -> None:
+    ctx, clock = app
+    for hours_before in (10, 0):  # 08:00 and 18:00 the same day
+        clock.current = DAY0 - timedelta(hours=hours_before)
+        program = programs.get_program(ctx, PROGRAM)
+        workout = workouts.start_workout(ctx, PROGRAM, new=True)
+        workouts.record_pain(ctx, 2, "before", workout_id=workout.id)
+        _do_full_dose(ctx, workout.id, program)
+        workouts.finish_workout(ctx, workout.id)
+    clock.current = DAY0 + timedelta(hours=14)  # 08:00 the next morning
+    made = safety.check_in(ctx, 2, "next_morning").proposals
+    assert {p.exercise_id for p in made} == {"pelvic_tilt", "bridge", "cat_stretch", "draw_in"}
+    assert all(p.action == "progress" for p in made)

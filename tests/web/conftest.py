@@ -7,8 +7,8 @@
 - ``live_server``: one such server per test module, with a fast clock (BACKCOACH_CLOCK_SPEED).
 - ``launch_browser(extra_args=())``: Debian's Chromium through Playwright (never a downloaded
   browser), with extra command-line flags (e.g. a fake camera); ``browser`` is one with none.
-- ``page``: a fresh 1280x800 page in its own context; ``save_screenshot(page, name)`` writes
-  docs/screenshots/<name>.png.
+- ``page``: a fresh 1280x800 page in its own context; the ``save_screenshot`` fixture is a function
+  ``(page, name)`` that writes docs/screenshots/<name>.png.
 """
 
 from __future__ import annotations
@@ -84,7 +84,9 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
     def start(**env_overrides: str) -> str:
         data_dir = tmp_path_factory.mktemp("server-data")
         port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_") or k == "BACKCOACH_CHROMIUM"}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_") or k == "BACKCOACH_CHROMIUM"
+        }
         env.update({"BACKCOACH_DATA_DIR": str(data_dir), "BACKCOACH_CLOCK_SPEED": FAST_CLOCK})
         env.update(env_overrides)
         log = data_dir / "server.log"
@@ -153,9 +155,14 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
-    """Save the page as docs/screenshots/<name>.png (the README shows these)."""
+def _save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture
+def save_screenshot() -> Callable[..., Path]:
+    """``save_screenshot(page, name, full_page=True)`` writes docs/screenshots/<name>.png (for the README)."""
+    return _save_screenshot

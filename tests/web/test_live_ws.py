@@ -4,7 +4,13 @@ counted reps out and stored; bad messages answered with an error while the conne
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import struct
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +22,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from backcoach.config import Settings
 from backcoach.motion.traces import read_trace
-from backcoach.services.context import AppContext
+from backcoach.services.context import AppContext, open_app
 from backcoach.services.workouts import get_workout, start_workout
 from backcoach.web.app import create_app
 
@@ -70,7 +76,9 @@ def bridge_jpegs(clips_dir: Path) -> list[tuple[int, bytes]]:
     return frames
 
 
-def _start(ws: WebSocketTestSession, workout_id: int, exercise_id: str = "bridge", **extra: Any) -> dict[str, Any]:
+def _start(
+    ws: WebSocketTestSession, workout_id: int, exercise_id: str = "bridge", **extra: Any
+) -> dict[str, Any]:
     ws.send_text(json.dumps({"type": "start", "workout_id": workout_id, "exercise_id": exercise_id, **extra}))
     reply: dict[str, Any] = ws.receive_json()
     assert reply["type"] == "started", reply
@@ -78,7 +86,9 @@ def _start(ws: WebSocketTestSession, workout_id: int, exercise_id: str = "bridge
 
 
 def _bridge_sets(client: TestClient, workout_id: int) -> list[tuple[int, str]]:
-    return [(s.reps, s.source) for s in get_workout(_ctx(client), workout_id).sets if s.exercise_id == "bridge"]
+    return [
+        (s.reps, s.source) for s in get_workout(_ctx(client), workout_id).sets if s.exercise_id == "bridge"
+    ]
 
 
 def test_trace_landmarks_count_one_bridge_rep_and_store_it(
@@ -91,7 +101,9 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
         replies = []
         for frame_id, frame in enumerate(frames):
             lm = None if frame.landmarks is None else frame.landmarks.tolist()
-            ws.send_text(json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm}))
+            ws.send_text(
+                json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm})
+            )
             reply = ws.receive_json()
             assert reply["type"] == "feedback" and reply["frame_id"] == frame_id, reply
             replies.append(reply)
@@ -106,7 +118,7 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
 
 
 def test_real_jpeg_camera_frames_count_one_bridge_rep(
-    client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]]
+    client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]], tmp_path: Path
 ) -> None:
     with client.websocket_connect("/ws/live") as ws:
         _start(ws, workout_id, frames="jpeg")
@@ -122,6 +134,9 @@ def test_real_jpeg_camera_frames_count_one_bridge_rep(
     assert replies[-1]["reps"] == 1
     assert sum(r["new_reps"] for r in replies) == 1
     assert _bridge_sets(client, workout_id) == [(1, "camera")]
+    # Frames are never written to disk: the data folder holds the database and nothing else.
+    written = {p.name for p in tmp_path.rglob("*") if p.is_file()}
+    assert written <= {"backcoach.sqlite3", "backcoach.sqlite3-wal", "backcoach.sqlite3-shm"}
 
 
 def test_frames_sent_faster_than_pose_are_dropped_not_queued(
@@ -189,7 +204,9 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
         assert reply["type"] == "feedback" and reply["frame_id"] == 6 and reply["landmarks"] is not None
         for frame_id, frame in enumerate(frames[:5], start=7):
             lm = frame.landmarks.tolist() if frame.landmarks is not None else None
-            ws.send_text(json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": 100 + frame.t_ms, "lm": lm}))
+            ws.send_text(
+                json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": 100 + frame.t_ms, "lm": lm})
+            )
             assert ws.receive_json()["type"] == "feedback"
     assert get_workout(_ctx(client), workout_id).status == "in_progress"
 
@@ -201,3 +218,75 @@ def test_a_page_from_another_site_cannot_use_the_coach(client: TestClient) -> No
     ):
         ws.receive_json()
     assert refused.value.code == 1008
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    env["BACKCOACH_DATA_DIR"] = str(data_dir)
+    command = [sys.executable, "-m", "backcoach", "serve", "--port", str(port), "--no-open"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server stopped while starting"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("the server did not start")
+
+
+def test_a_server_killed_mid_set_loses_no_counted_rep_and_the_set_carries_on(
+    tmp_path: Path, clips_dir: Path
+) -> None:
+    from websockets.sync.client import connect
+
+    data_dir = tmp_path / "data"
+    ctx = open_app(Settings(data_dir=data_dir))
+    try:
+        workout_id = start_workout(ctx).id
+    finally:
+        ctx.close()
+    frames = read_trace(clips_dir / BRIDGE_TRACE)[1]
+    start = {"type": "start", "workout_id": workout_id, "exercise_id": "bridge", "client_id": "set-1"}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"ws://127.0.0.1:{port}/ws/live"
+
+    server = _serve(data_dir, port)
+    try:
+        with connect(url, max_size=None) as ws:
+            ws.send(json.dumps(start))
+            assert json.loads(ws.recv())["set"]["reps"] == 0
+            for frame_id, frame in enumerate(frames):
+                lm = None if frame.landmarks is None else frame.landmarks.tolist()
+                ws.send(json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm}))
+                if json.loads(ws.recv())["new_reps"]:
+                    break
+            else:
+                pytest.fail("the bridge rep was never counted")
+            server.send_signal(signal.SIGKILL)  # mid-set, nothing stopped or closed
+            server.wait(timeout=10)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+    server = _serve(data_dir, port)
+    try:
+        with connect(url, max_size=None) as ws:
+            ws.send(json.dumps(start))
+            resumed = json.loads(ws.recv())
+            assert resumed["type"] == "started" and resumed["set"]["reps"] == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    ctx = open_app(Settings(data_dir=data_dir))
+    try:
+        sets = get_workout(ctx, workout_id).sets
+    finally:
+        ctx.close()
+    stored = [(s.exercise_id, s.reps, s.source, s.client_id) for s in sets]
+    assert stored == [("bridge", 1, "camera", "set-1")]

@@ -97,9 +97,10 @@ def render_report(report: AnalysisReport) -> str:
                 f"(confidence {confidence:.2f}). Tell me which with --exercise ID."
             )
             return "\n".join(lines)
+        when = f" after {report.recognised_after_s:.1f} s" if report.recognised_after_s is not None else ""
         lines.append(
             f"Exercise: {_exercise_name(report.exercise)} ({report.exercise}), "
-            f"recognised with confidence {confidence:.2f}"
+            f"recognised{when} with confidence {confidence:.2f}"
         )
     elif report.exercise is not None:
         lines.append(f"Exercise: {_exercise_name(report.exercise)} ({report.exercise})")
@@ -113,7 +114,7 @@ def render_report(report: AnalysisReport) -> str:
                 f"  {number}. {format_time_s(hold.start_s)} to {format_time_s(hold.end_s)}: "
                 f"held {hold.held_s:.1f} s{side}"
             )
-    else:
+    elif report.exercise is not None and _counts_holds_only(report.exercise):
         lines.append("Holds: none")
     if report.findings:
         lines.append("Form:")
@@ -139,6 +140,7 @@ def render_report(report: AnalysisReport) -> str:
             "timer, not from watching you."
         )
     lines.append(f"Confidence: {report.confidence:.2f}")
+    lines.extend(f"Note: {note}" for note in report.notes)
     return "\n".join(lines)
 
 
@@ -169,6 +171,8 @@ def render_eval(report: EvalReport, console: Console) -> None:
         recognised = clip["recognised"] or "-"
         if clip["recognition_right"] is not None:
             recognised += " ok" if clip["recognition_right"] else f" (want {clip['expected_recognition']})"
+        if clip["recognised_after_s"] is not None:
+            recognised += f" @{clip['recognised_after_s']:.1f}s"
         table.add_row(
             clip["clip"],
             clip["exercise"],

@@ -1,9 +1,383 @@
-"""CLI commands (to be filled in by their owner)."""
+"""Safety commands: ``screen``, ``checkin``, ``questionnaire``, ``progress``, ``reminders``, ``outcomes``.
+
+Thin over ``backcoach.services.safety``, ``progression``, ``outcomes`` and ``reminders``. Advice is
+shown calmly and in full; anything the person typed wrong is one line and exit status 2.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from backcoach.cli.context import app_context
+from backcoach.domain.outcomes import OutcomeSeries
+from backcoach.domain.progression import ProposalRecord, describe_dosage
+from backcoach.domain.questionnaires import load_instruments, startback_items
+from backcoach.domain.redflags import ScreenRecord
+from backcoach.services import outcomes, progression, reminders, safety
+from backcoach.services.context import AppContext
+from backcoach.services.errors import InvalidInput
+from backcoach.services.workouts import current_workout
+
+__all__ = ["register", "run_screen", "show_outcomes", "show_screen_result"]
+
+QUESTIONNAIRES = ("all", "pain", "startback", "rmdq", "psfs", "odi")
+ACTION_WORDS = {"progress": "step up", "hold": "keep", "regress": "ease off"}
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _ask_int(question: str, low: int, high: int) -> int:
+    """Ask for a whole number from ``low`` to ``high``, asking again after a wrong answer."""
+    while True:
+        text = str(typer.prompt(question)).strip()
+        if text.lstrip("-").isdigit() and low <= int(text) <= high:
+            return int(text)
+        typer.echo(f"Please type a whole number from {low} to {high}.")
+
+
+def show_screen_result(console: Console, record: ScreenRecord) -> None:
+    """The advice after a screen: calm, in full, red for an urgent one."""
+    if not record.stop:
+        console.print(Panel(escape(record.advice), title=escape(record.title), border_style="green"))
+        return
+    style = "bold red" if record.urgent else "yellow"
+    console.print(Panel(escape(record.advice), title=escape(record.title), border_style=style))
+    console.print(
+        "Your workouts are paused for now. When a clinician has checked you and said you can exercise, "
+        "run: backcoach screen --cleared"
+    )
+
+
+def run_screen(ctx: AppContext, console: Console) -> ScreenRecord:
+    """Ask every red-flag question (yes/no) and store the screen; returns what was stored."""
+    screen = safety.screen_questions()
+    console.print(escape(screen.intro))
+    answers: dict[str, bool] = {}
+    for number, question in enumerate(screen.questions, 1):
+        answers[question.id] = typer.confirm(f"{number}. {question.text}", default=False)
+    record = safety.submit_screen(ctx, answers)
+    show_screen_result(console, record)
+    return record
+
+
+def screen(
+    cleared: bool = typer.Option(
+        False, "--cleared", help="Confirm a clinician has checked you and said you can exercise."
+    ),
+    note: str = typer.Option("", "--note", help="With --cleared: who checked you and when (optional)."),
+) -> None:
+    """The safety questions to answer before exercising, or --cleared after a clinician's check."""
+    console = _console()
+    with app_context() as ctx:
+        if cleared:
+            status = safety.safety_status(ctx)
+            if status.open_stop is None:
+                raise InvalidInput("there is no open safety stop to clear")
+            console.print(escape(safety.screen_questions().clearance_text))
+            if not typer.confirm("Is that right?", default=False):
+                console.print("Nothing changed. Your workouts stay paused until a clinician has checked you.")
+                return
+            safety.confirm_cleared(ctx, note)
+            console.print(
+                "Thank you. Your workouts are open again. Go gently, and stop if pain goes above 5."
+            )
+            return
+        run_screen(ctx, console)
+
+
+def checkin(
+    pain: int | None = typer.Option(None, "--pain", help="Your back pain now, 0 (none) to 10 (worst)."),
+    now: bool = typer.Option(
+        False, "--now", help="A check-in now (during or after a workout) instead of the next-morning one."
+    ),
+    leg: bool | None = typer.Option(
+        None, "--leg/--no-leg", help="Whether pain has spread down one or both legs."
+    ),
+) -> None:
+    """How your back is: the next-morning check-in (default) or --now. Shows what the pain means."""
+    console = _console()
+    with app_context() as ctx:
+        moment, workout_id = "next_morning", None
+        if now:
+            open_workout = current_workout(ctx)
+            moment = "during" if open_workout else "after"
+            workout_id = open_workout.id if open_workout else None
+        if pain is None:
+            question = (
+                "How is your back pain right now, from 0 (none) to 10 (worst)?"
+                if now
+                else "How is your back pain this morning, from 0 (none) to 10 (worst)?"
+            )
+            pain = _ask_int(question, 0, 10)
+        if leg is None:
+            leg = typer.confirm("Has any pain spread down one or both of your legs?", default=False)
+        result = safety.check_in(ctx, pain, moment, leg_spread=leg, workout_id=workout_id)
+        colour = {"safe": "green", "acceptable": "yellow"}.get(result.zone.id, "red")
+        console.print(f"[{colour}]{result.pain.score}/10: {escape(result.zone.label)}.[/{colour}] "
+                      f"{escape(result.zone.meaning)}")  # fmt: skip
+        if result.rescreen_reason:
+            console.print(f"[bold]{escape(result.rescreen_reason)}[/bold] Run: backcoach screen")
+        _print_proposals(console, list(result.proposals))
+
+
+def _dose_words(before: tuple[int, int, float], after: tuple[int, int, float]) -> str:
+    return (
+        f"{before[0]}x{before[1]}"
+        + (f" ({before[2]:g} s)" if before[2] else "")
+        + " -> "
+        + (f"{after[0]}x{after[1]}" + (f" ({after[2]:g} s)" if after[2] else ""))
+    )
+
+
+def _print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
+    if not proposals:
+        return
+    console.print("[bold]Suggested changes to your doses[/bold] (accept or decline each):")
+    for p in proposals:
+        change = (
+            f"try {p.variant}"
+            if p.variable == "variant"
+            else _dose_words(
+                (p.sets_before, p.reps_before, p.hold_s_before), (p.sets_after, p.reps_after, p.hold_s_after)
+            )
+        )
+        console.print(
+            f"  [bold]#{p.id}[/bold] {p.exercise_id}: {ACTION_WORDS.get(p.action, p.action)} "
+            f"({escape(change)}). {escape(p.explanation)}"
+        )
+        if p.clinician_advice:
+            console.print(f"    [yellow]{escape(p.clinician_advice)}[/yellow]")
+    console.print("  backcoach progress --accept ID   or   backcoach progress --decline ID")
+
+
+def _ask_startback(console: Console) -> list[int]:
+    inst = load_instruments()["startback"]
+    console.print(f"[bold]{escape(inst.name)}[/bold]")
+    console.print(escape(str(inst.raw["preamble"])))
+    items = startback_items()
+    answers = []
+    for number, (text, _options) in enumerate(items[:-1], 1):
+        answers.append(1 if typer.confirm(f"{number}. {text}. Agree?", default=False) else 0)
+    text, options = items[-1]
+    for n, option in enumerate(options, 1):
+        console.print(f"   {n} {option}")
+    answers.append(_ask_int(f"9. {text}", 1, len(options)) - 1)
+    console.print(f"[dim]{escape(str(inst.raw['copyright']))}. {escape(str(inst.raw['funding']))}[/dim]")
+    return answers
+
+
+def questionnaire(
+    which: str = typer.Argument("all", help=f"Which one: {', '.join(QUESTIONNAIRES)}."),
+    every: int | None = typer.Option(None, "--every", help="Change how often (days, 7-56) they are asked."),
+) -> None:
+    """The questionnaires that track how you are doing (baseline, then every 2 weeks)."""
+    if which not in QUESTIONNAIRES:
+        raise InvalidInput(f"choose one of {', '.join(QUESTIONNAIRES)} (got {which!r})")
+    console = _console()
+    inst = load_instruments()
+    with app_context() as ctx:
+        if every is not None:
+            outcomes.set_questionnaire_interval(ctx, every)
+            console.print(f"The questionnaires will be asked every {every} days.")
+            if which == "all":
+                return
+        chosen = ("pain", "startback", "psfs", "rmdq") if which == "all" else (which,)
+        for name in chosen:
+            if name == "pain":
+                score = _ask_int(str(inst["pain"].raw["question"]), 0, 10)
+                outcomes.submit_pain(ctx, score)
+                console.print(f"Saved: {score}/10.")
+            elif name == "startback":
+                record = outcomes.submit_startback(ctx, _ask_startback(console))
+                meaning = str(inst["startback"].raw["groups"][record.band]["meaning"])
+                label = str(inst["startback"].raw["groups"][record.band]["label"])
+                console.print(Panel(escape(meaning), title=f"STarT Back: {label} (score {record.score:g}/9)"))
+            elif name == "rmdq":
+                console.print(
+                    f"[bold]{escape(inst['rmdq'].name)}[/bold]: [dim]{escape(inst['rmdq'].terms)}[/dim]"
+                )
+                skip = "Leave it empty to skip."
+                text = typer.prompt(f"{inst['rmdq'].raw['how_to']} {skip}", default="", show_default=False)
+                if text.strip():
+                    if not text.strip().isdigit():
+                        raise InvalidInput(
+                            f"the Roland-Morris score must be a whole number from 0 to 24, not {text!r}"
+                        )
+                    record = outcomes.submit_rmdq(ctx, int(text))
+                    console.print(f"Saved: Roland-Morris {record.score:g}/24.")
+            elif name == "odi":
+                console.print(
+                    f"[bold]{escape(inst['odi'].name)}[/bold]: [dim]{escape(inst['odi'].terms)}[/dim]"
+                )
+                sections: list[int | None] = []
+                for n in range(1, 11):
+                    text = typer.prompt(
+                        f"Section {n} score (0-5, empty if skipped)", default="", show_default=False
+                    )
+                    if text.strip() and (not text.strip().isdigit() or int(text) > 5):
+                        raise InvalidInput(f"an Oswestry section score must be 0 to 5, not {text!r}")
+                    sections.append(int(text) if text.strip() else None)
+                record = outcomes.submit_odi(ctx, sections)
+                console.print(f"Saved: Oswestry index {record.score:g}/100 ({escape(record.band or '')}).")
+            elif name == "psfs":
+                _ask_psfs(ctx, console)
+        schedule = outcomes.questionnaire_schedule(ctx, date.today())
+        console.print(f"Next time: {schedule.next_due:%A %d %B} (every {schedule.interval_days} days).")
+
+
+def _ask_psfs(ctx: AppContext, console: Console) -> None:
+    inst = load_instruments()["psfs"]
+    console.print(f"[bold]{escape(inst.name)}[/bold]")
+    console.print(escape(str(inst.raw["instructions"])))
+    previous = outcomes.list_responses(ctx, "psfs")
+    names: list[str] = list(previous[-1].answers.get("ratings", {})) if previous else []
+    if not names:
+        for n in range(1, 4):
+            name = typer.prompt(f"Activity {n} (empty to stop)", default="", show_default=False).strip()
+            if not name:
+                break
+            names.append(name)
+    if not names:
+        console.print("No activities named: skipped.")
+        return
+    ratings = {name: _ask_int(f"{name}: how well can you do it (0-10)?", 0, 10) for name in names}
+    record = outcomes.submit_psfs(ctx, ratings)
+    console.print(f"Saved: average {record.score:g}/10.")
+
+
+def progress(
+    accept: int | None = typer.Option(None, "--accept", help="Accept the suggested change with this number."),
+    decline: int | None = typer.Option(
+        None, "--decline", help="Decline the suggested change with this number."
+    ),
+) -> None:
+    """What to do next with each exercise's dose, with the reason, and suggestions to accept or decline."""
+    console = _console()
+    with app_context() as ctx:
+        if accept is not None and decline is not None:
+            raise InvalidInput("use --accept or --decline, not both")
+        if accept is not None:
+            p = progression.accept_proposal(ctx, accept)
+            console.print(
+                f"Accepted #{p.id}: {p.exercise_id} ({ACTION_WORDS[p.action]}). "
+                "The new dose is in your program."
+            )
+            return
+        if decline is not None:
+            p = progression.decline_proposal(ctx, decline)
+            console.print(f"Declined #{p.id}: {p.exercise_id} keeps its dose.")
+            return
+        review = progression.review_progress(ctx)
+        table = Table(title=f"Your doses: {escape(review.program.name)}")
+        table.add_column("Exercise")
+        table.add_column("Dose now")
+        table.add_column("Next")
+        table.add_column("Why")
+        for d in review.decisions:
+            table.add_row(
+                escape(ctx.catalogue.get(d.exercise_id).name),
+                escape(describe_dosage(d.dosage_before)),
+                ACTION_WORDS[d.action],
+                escape(d.explanation),
+            )
+        console.print(table)
+        if review.clinician_advice:
+            console.print(Panel(escape(review.clinician_advice), border_style="yellow"))
+        _print_proposals(console, list(review.pending))
+
+
+def reminders_command(
+    ics: Path = typer.Option(..., "--ics", help="The .ics file to write, for your calendar app."),
+    times: list[str] = typer.Option([], "--time", help="A daily workout time HH:MM; repeat for more."),
+    days: str | None = typer.Option(None, "--days", help="Weekdays like MO,WE,FR (default: your program's)."),
+) -> None:
+    """Write your workout times as a calendar file (.ics) to import into your own calendar."""
+    console = _console()
+    with app_context() as ctx:
+        if times:
+            reminders.set_reminder_times(ctx, times)
+        chosen_days = [d.strip() for d in days.split(",") if d.strip()] if days else None
+        data = reminders.export_ics(ctx, days=chosen_days)
+        stored = reminders.reminder_times(ctx)
+        shown_days = chosen_days or list(reminders.reminder_days(ctx))
+    try:
+        ics.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {ics}: {exc.strerror}") from None
+    when = ", ".join(f"{t:%H:%M}" for t in stored)
+    console.print(
+        f"Wrote {ics}: reminders at {when} on {','.join(shown_days)}. Import it into your calendar."
+    )
+
+
+def _series_chart(console: Console, series: OutcomeSeries, unit_max: float) -> None:
+    if not series.points:
+        return
+    better = "lower is better" if series.lower_is_better else "higher is better"
+    console.print(
+        f"\n[bold]{escape(series.name)}[/bold] ({better}; a meaningful change is {series.mcid_text})"
+    )
+    width = 30
+    for point in series.points:
+        bar = "█" * max(0, round(point.value / unit_max * width))
+        change = point.change
+        if point is series.points[0]:
+            mark = "baseline"
+        elif change.meaningful:
+            mark = "★ meaningful change, " + ("better" if change.direction == "better" else "worse")
+        else:
+            mark = f"{change.delta:+g}"
+        colour = "white" if not change.meaningful else "green" if change.direction == "better" else "red"
+        console.print(
+            f"  {point.taken_at.astimezone():%d %b}  [{colour}]{bar:<{width}}[/{colour}] "
+            f"{point.value:>5g}  {mark}"
+        )
+
+
+def show_outcomes(console: Console, ctx: AppContext, today: date) -> None:
+    """Print the outcome charts (pain and questionnaire scores, meaningful changes marked ★);
+    ``backcoach history`` may call this too."""
+    series = outcomes.outcome_series(ctx)
+    startback = outcomes.list_responses(ctx, "startback")
+    schedule = outcomes.questionnaire_schedule(ctx, today)
+    tops = {"pain": 10.0, "rmdq": 24.0, "odi": 100.0, "psfs": 10.0}
+    if not any(s.points for s in series.values()):
+        console.print("Nothing to chart yet. Start with: backcoach questionnaire")
+    for name, s in series.items():
+        _series_chart(console, s, tops[name])
+    if startback:
+        latest = startback[-1]
+        group = load_instruments()["startback"].raw["groups"][latest.band]
+        console.print(
+            f"\n[bold]STarT Back[/bold]: {group['label']} (score {latest.score:g}/9). "
+            f"{escape(group['meaning'])}"
+        )
+    due = "due now" if schedule.due else f"next on {schedule.next_due:%d %B}"
+    console.print(
+        f"\nQuestionnaires: {due} (every {schedule.interval_days} days). Run: backcoach questionnaire"
+    )
+
+
+def outcomes_command() -> None:
+    """How you are doing over time: pain and questionnaire scores, with meaningful changes marked ★."""
+    with app_context() as ctx:
+        show_outcomes(_console(), ctx, date.today())
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add the safety, progression, outcome and reminder commands to the app."""
+    app.command("screen")(screen)
+    app.command("checkin")(checkin)
+    app.command("questionnaire")(questionnaire)
+    app.command("progress")(progress)
+    app.command("reminders")(reminders_command)
+    app.command("outcomes")(outcomes_command)

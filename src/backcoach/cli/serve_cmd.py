@@ -6,21 +6,27 @@ clear line (exit 2) rather than a server that fails on its first page.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import webbrowser
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from backcoach.config import Settings
 from backcoach.services.context import open_app
+from backcoach.services.errors import BackcoachError
 
 __all__ = ["register", "serve"]
 
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (BACKCOACH_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on (BACKCOACH_PORT).", min=0, max=65535)] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (BACKCOACH_PORT).", min=0, max=65535)
+    ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the app in your web browser once it is up.")
     ] = True,
@@ -35,11 +41,15 @@ def serve(
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise BackcoachError(f"the settings are not valid: {problems}") from None
     open_app(settings).close()  # fails here, in one line, when the database cannot be opened
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
     typer.echo(f"backcoach is running at {url} (Ctrl-C to stop)")
-    if open_browser:
+    if open_browser and _has_desktop():
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
     uvicorn.run(
         create_app(settings),
@@ -47,6 +57,13 @@ def serve(
         port=settings.port,
         log_level="warning",
     )
+
+
+def _has_desktop() -> bool:
+    """A graphical session to open a browser in (never a text browser taking over the terminal)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def register(app: typer.Typer) -> None:

@@ -328,7 +328,7 @@ class WorkoutPlayer:
             client_id=self._client_id(step),
         )
         self.saved_sets += 1
-        unit = "holds" if step.kind == "hold" else "reps"
+        unit = ("hold" if step.kind == "hold" else "rep") + ("" if reps == 1 else "s")
         where = f", {step.side} side" if step.side else ""
         self.console.print(
             f"[green]Saved: set {step.set_number} of {step.sets}{where}, {reps} {unit}.[/green]"
@@ -547,7 +547,8 @@ class WorkoutPlayer:
         if not workout.sets:
             self.console.print("No sets were done yet, so nothing else was saved.")
         else:
-            self.console.print(f"[green]Saved so far: {len(workout.sets)} sets.[/green]")
+            count = len(workout.sets)
+            self.console.print(f"[green]Saved so far: {count} set{'' if count == 1 else 's'}.[/green]")
             for s in workout.sets:
                 name = (
                     self.ctx.catalogue.get(s.exercise_id).name

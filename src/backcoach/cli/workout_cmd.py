@@ -31,6 +31,11 @@ def workout(
     Keys: Enter next/done, p pause, s skip, q quit. Each set is saved as soon as it is done;
     after q or Ctrl-C, run this again to carry on.
     """
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            "the guided workout needs a terminal to read your keys; "
+            "to record a set by hand, use backcoach log set"
+        )
     console = Console(highlight=False)
     with app_context() as ctx:
         record = start_workout_service(ctx, program, new=new)

@@ -143,17 +143,26 @@ class LandmarkFilter:
             self._dx[:] = 0.0
         else:
             dt_s = (t_ms - self._t_ms) / 1000.0
-            dx = (raw - self._x) / dt_s
-            a_d = _alpha(self.d_cutoff_hz, dt_s)
-            new_dx = a_d * dx + (1.0 - a_d) * self._dx
-            cutoff = self.min_cutoff_hz + self.beta * np.abs(new_dx)
-            a = _alpha(cutoff, dt_s)
-            new_x = a * raw + (1.0 - a) * self._x
-            mask = trusted[:, None]
-            self._x = np.where(mask, new_x, self._x)
-            self._dx = np.where(mask, new_dx, self._dx)
-            self._x[fresh] = raw[fresh]
-            self._dx[fresh] = 0.0
+            step = raw - self._x
+            a_d = float(_alpha(self.d_cutoff_hz, dt_s))
+            new_dx = self._dx + a_d * (step / dt_s - self._dx)
+            # alpha = 1 / (1 + tau / dt) with tau = 1 / (2 pi cutoff)
+            cutoff = np.abs(new_dx)
+            cutoff *= self.beta
+            cutoff += self.min_cutoff_hz
+            cutoff *= 2.0 * math.pi * dt_s
+            a = cutoff / (cutoff + 1.0)
+            step *= a
+            if trusted.all():
+                self._x += step
+                self._dx = new_dx
+            else:
+                mask = trusted[:, None]
+                self._x += np.where(mask, step, 0.0)
+                self._dx = np.where(mask, new_dx, self._dx)
+            if fresh.any():
+                self._x[fresh] = raw[fresh]
+                self._dx[fresh] = 0.0
         self._t_ms = t_ms
         self._seen_ms[trusted] = t_ms
         self._has |= trusted

@@ -217,7 +217,9 @@ def _holds(entry: dict[str, Any], where: str) -> tuple[tuple[float, float], ...]
             raise _field_error(where, "holds_s", f"hold {number} must be [start_s, end_s] (got {pair!r})")
         start, end = float(pair[0]), float(pair[1])
         if start < 0 or end <= start:
-            raise _field_error(where, "holds_s", f"hold {number} must have 0 <= start_s < end_s (got {pair!r})")
+            raise _field_error(
+                where, "holds_s", f"hold {number} must have 0 <= start_s < end_s (got {pair!r})"
+            )
         holds.append((start, end))
     return tuple(holds)
 
@@ -304,7 +306,9 @@ def match_holds(
             errors.append(HoldError(label[0], label[1], None, None, length, length))
         else:
             errors.append(
-                HoldError(label[0], label[1], best[0], best[1], abs(best[0] - label[0]), abs(best[1] - label[1]))
+                HoldError(
+                    label[0], label[1], best[0], best[1], abs(best[0] - label[0]), abs(best[1] - label[1])
+                )
             )
     return tuple(errors)
 

@@ -69,7 +69,7 @@ _P = {
     "kneel_forearms": make_pose(175, 175, (270, 180), (-35, 0, 0)),
     "plank": make_pose(170, 170, (270, 180), (-10, -10, -80)),
     "plank_sagging": make_pose(158, 166, (270, 180), (-3, -3, -80)),
-    "plank_piking": make_pose(188, 185, (270, 180), (-21, -21, -80)),
+    "plank_piking": make_pose(202, 195, (270, 180), (-34, -34, -80)),
     "standing": make_pose(90, 90, (270, 270), (270, 270, 180)),
     "sitting": make_pose(92, 90, (265, 190), (180, 270, 180)),
     "kneeling": make_pose(90, 90, (270, 270), (270, 0, 0)),
@@ -303,7 +303,7 @@ def _plan(
         def target_of(side: str) -> FloatArray:
             return _P["bridge_low" if "hips_not_high_enough" in faults else "bridge_top"]
 
-        with_hold = False
+        with_hold = True
     elif exercise == "pelvic_tilt":
         start = _P["crook_lying"]
 

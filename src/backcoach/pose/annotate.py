@@ -92,7 +92,9 @@ def draw_skeleton(image: Image, frame: PoseFrame) -> None:
             cv2.circle(image, p, thickness + 1, (255, 255, 255), -1, cv2.LINE_AA)
 
 
-def _text(image: Image, text: str, origin: tuple[int, int], scale: float, colour: tuple[int, int, int]) -> int:
+def _text(
+    image: Image, text: str, origin: tuple[int, int], scale: float, colour: tuple[int, int, int]
+) -> int:
     """Draw text with a dark box behind it; returns the height used."""
     thickness = max(1, round(scale * 2))
     (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)

@@ -5,7 +5,8 @@ lite and heavy models are downloaded at run time (and there may be no internet).
 
 Speed: MediaPipe's Python solution runs its TFLite models on one XNNPACK thread on Linux.
 On this 2-core machine that was 18-19 ms a frame; two threads make it 10-11 ms with the
-same landmarks, so the estimator asks for one thread per core (at most 4). Large frames are
+same landmarks, so the estimator asks for one thread per free core (see
+``default_pose_threads``). Large frames are
 scaled down before pose: landmarks are normalised to the image, so the result keeps the
 original frame's size, and the models work on 224-256 px crops anyway.
 """
@@ -32,8 +33,21 @@ Image = npt.NDArray[np.uint8]
 
 
 def default_pose_threads() -> int:
-    """One inference thread per core, at most 4 (more gains nothing on a 256 px model)."""
-    return max(1, min(os.cpu_count() or 1, 4))
+    """Inference threads: one per core (at most 4) when the cores are free, else one.
+
+    XNNPACK's threads wait for each other several times a frame: when another program keeps
+    a core busy, two threads were measured 6x slower than one (115 ms against 20 ms a frame
+    on this 2-core machine), so a busy machine (1-minute load average within 0.8 of the core
+    count) gets a single thread.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    if cores < 2 or load > cores - 0.8:
+        return 1
+    return min(cores, 4)
 
 
 def scale_for_pose(image: Image, max_width_px: int = MAX_POSE_WIDTH_PX) -> Image:
@@ -80,7 +94,7 @@ def _make_pose(threads: int, min_detection_confidence: float, min_tracking_confi
 
         options_ext = inference_calculator_pb2.InferenceCalculatorOptions.ext
 
-        class _ThreadedPose(solution):  # type: ignore[misc, valid-type]
+        class _ThreadedPose(solution):
             """Pose whose inference nodes use ``threads`` XNNPACK threads (pinned mediapipe 0.10.21)."""
 
             def _modify_calculator_options(self, config: Any, params: Any) -> None:
@@ -107,7 +121,7 @@ class PoseEstimator:
 
     Use as a context manager, or call ``close()``. Frames must come in time order: the
     tracker uses the previous frame to find the person in the next one. ``threads`` is the
-    number of inference threads (default: one per core, at most 4).
+    number of inference threads (default: ``default_pose_threads()``).
     """
 
     def __init__(

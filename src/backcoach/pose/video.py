@@ -25,6 +25,8 @@ DEFAULT_FPS = 30.0
 # FFmpeg's own log lines ("moov atom not found") would follow our one clear message on stderr.
 # OpenCV reads this once, when the first capture is opened; a person can still override it.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+if "OPENCV_LOG_LEVEL" not in os.environ:  # OpenCV's own "[ WARN ] ... Unable to read codec parameters"
+    cv2.setLogLevel(2)  # 2 = errors only
 
 # The first bytes of container formats, to tell "a broken video" from "not a video at all".
 _VIDEO_SIGNATURES: tuple[tuple[int, bytes], ...] = (
@@ -100,7 +102,9 @@ def _cannot_open(path: Path) -> VideoError:
     if _looks_like_video(path):
         return VideoError(f"{path}: the video is corrupt or truncated (OpenCV cannot open it)")
     if path.suffix.lower() in _VIDEO_SUFFIXES:
-        return VideoError(f"{path}: the file is corrupt or not really a {path.suffix} video (OpenCV cannot open it)")
+        return VideoError(
+            f"{path}: the file is corrupt or not really a {path.suffix} video (OpenCV cannot open it)"
+        )
     return VideoError(f"{path}: not a video format OpenCV can open")
 
 
@@ -132,7 +136,7 @@ class VideoReader:
                 raise VideoError(f"{self.path}: the video has no frame that can be read (corrupt or empty)")
             raise _cannot_open(self.path)
         height, width = first.shape[:2]
-        self._first: npt.NDArray[np.uint8] | None = first
+        self._first: npt.NDArray[np.uint8] | None = np.asarray(first, dtype=np.uint8)
         self.info = VideoInfo(
             path=self.path,
             fps=_fps_of(capture),

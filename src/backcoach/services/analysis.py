@@ -117,16 +117,19 @@ class AnalysisReport:
     """What the coach saw in one recording.
 
     ``exercise`` is the id analysed (None when it was not given and could not be
-    recognised); ``recognised`` / ``recognition_confidence`` are set when the exercise
-    was not given. ``reps`` maps a side ("left", "right") or "both" to the count.
+    recognised); ``recognised`` / ``recognition_confidence`` / ``recognised_after_s`` (when
+    the recogniser decided; None: only at the end) are set when the exercise was not given.
+    ``reps`` maps a side ("left", "right") or "both" to the count.
     ``camera_counts`` is False when the exercise cannot be seen by a camera (the counts
-    are then not to be trusted); ``confidence`` is 0..1.
+    are then not to be trusted); ``confidence`` is 0..1. ``notes`` are things a person should
+    know about the reading (a video that ends early).
     """
 
     source: str
     exercise: str | None
     recognised: str | None
     recognition_confidence: float | None
+    recognised_after_s: float | None
     reps: dict[str, int]
     total_reps: int
     holds: tuple[HoldReport, ...]
@@ -138,6 +141,7 @@ class AnalysisReport:
     frames: int
     duration_s: float
     frames_with_person: int
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +149,7 @@ class AnalysisReport:
             "exercise": self.exercise,
             "recognised": self.recognised,
             "recognition_confidence": self.recognition_confidence,
+            "recognised_after_s": self.recognised_after_s,
             "reps": dict(self.reps),
             "total_reps": self.total_reps,
             "holds": [
@@ -172,6 +177,7 @@ class AnalysisReport:
             "frames": self.frames,
             "duration_s": self.duration_s,
             "frames_with_person": self.frames_with_person,
+            "notes": list(self.notes),
         }
 
 
@@ -240,24 +246,33 @@ class _Run:
     cues: dict[str, str] = field(default_factory=dict, repr=False)
 
 
-def _recognise(frames: Sequence[PoseFrame]) -> tuple[str, float] | None:
-    """The exercise named by the recogniser (decided within a few seconds, else at the end).
+@dataclass(frozen=True)
+class _Named:
+    """What the recogniser said: the id (or "unknown"), its confidence, and when it decided (s)."""
 
-    None while the recogniser is not part of the engine yet.
+    exercise_id: str
+    confidence: float
+    after_s: float | None
+
+
+def _recognise(frames: Sequence[PoseFrame]) -> _Named:
+    """The exercise named by the streaming recogniser: as soon as it decides, else at the end.
+
+    Streaming on purpose (not the whole recording at once): it measures what the live coach
+    can do, naming the exercise within a few seconds.
     """
-    try:
-        from backcoach.motion.recognition import ExerciseRecogniser
-    except ImportError:  # TODO(recognition): remove once motion.recognition has landed
-        return None
+    from backcoach.motion.recognition import ExerciseRecogniser
+
     recogniser = ExerciseRecogniser()
     recognition = None
     for frame in frames:
         recognition = recogniser.update(frame)
         if recognition.decided:
-            break
+            name = recognition.exercise_id or UNKNOWN_EXERCISE
+            return _Named(name, float(recognition.confidence), frame.t_ms / 1000.0)
     if recognition is None or not recognition.exercise_id:
-        return UNKNOWN_EXERCISE, 0.0
-    return str(recognition.exercise_id), float(recognition.confidence)
+        return _Named(UNKNOWN_EXERCISE, 0.0, None)
+    return _Named(recognition.exercise_id, float(recognition.confidence), None)
 
 
 def _finding_reports(feedbacks: Iterable[Feedback], cues: Mapping[str, str]) -> tuple[FindingReport, ...]:
@@ -311,6 +326,7 @@ def _run(
     thresholds: Mapping[str, float] | None,
     fps: float,
     source: str,
+    notes: tuple[str, ...] = (),
 ) -> _Run:
     if exercise_id is not None:
         _check_exercise(exercise_id)
@@ -321,14 +337,15 @@ def _run(
     duration_s = round(frames[-1].t_ms / 1000.0 + 1.0 / fps, 3)
     recognised: str | None = None
     recognition_confidence: float | None = None
+    recognised_after_s: float | None = None
     exercise = exercise_id
     if exercise is None:
         named = _recognise(frames)
-        if named is None:
-            raise InvalidInput(
-                "exercise recognition is not available yet: name the exercise with --exercise ID"
-            )
-        recognised, recognition_confidence = named
+        recognised, recognition_confidence, recognised_after_s = (
+            named.exercise_id,
+            named.confidence,
+            named.after_s,
+        )
         exercise = recognised if recognised in ANALYSED_EXERCISES else None
 
     feedbacks: list[Feedback | None] = [None] * len(frames)
@@ -368,6 +385,7 @@ def _run(
         exercise=exercise,
         recognised=recognised,
         recognition_confidence=recognition_confidence,
+        recognised_after_s=None if recognised_after_s is None else round(recognised_after_s, 3),
         reps=reps,
         total_reps=sum(reps.values()),
         holds=holds,
@@ -379,6 +397,7 @@ def _run(
         frames=len(frames),
         duration_s=duration_s,
         frames_with_person=with_person,
+        notes=notes,
     )
     return _Run(report, tuple(feedbacks), cues)
 
@@ -429,7 +448,9 @@ def _read_trace(path: Path, on_progress: ProgressCallback | None) -> tuple[Trace
     return header, frames
 
 
-def _pose_video(path: Path, on_progress: ProgressCallback | None) -> tuple[TraceHeader, list[PoseFrame]]:
+def _pose_video(
+    path: Path, on_progress: ProgressCallback | None, notes: list[str] | None = None
+) -> tuple[TraceHeader, list[PoseFrame]]:
     from backcoach.pose import PoseEstimator, VideoError, open_video
 
     try:
@@ -443,14 +464,23 @@ def _pose_video(path: Path, on_progress: ProgressCallback | None) -> tuple[Trace
                         on_progress(len(frames), max(info.frame_count, len(frames)))
     except VideoError as exc:
         raise InvalidInput(str(exc)) from None
+    if notes is not None and info.frame_count > len(frames) + 1:
+        notes.append(
+            f"the video ends early: {len(frames)} of its {info.frame_count} frames could be read "
+            "(the file may be cut short or damaged)"
+        )
     header = TraceHeader(fps=round(info.fps, 3), width=info.width, height=info.height, source=path.name)
     return header, frames
 
 
 def load_frames(
-    path: str | Path, on_progress: ProgressCallback | None = None
+    path: str | Path, on_progress: ProgressCallback | None = None, notes: list[str] | None = None
 ) -> tuple[TraceHeader, list[PoseFrame]]:
-    """The pose frames of a video (through MediaPipe) or a trace file, with a trace header."""
+    """The pose frames of a video (through MediaPipe) or a trace file, with a trace header.
+
+    Anything a person should know about the reading (a video that ends early) is appended
+    to ``notes``.
+    """
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
@@ -458,7 +488,7 @@ def load_frames(
         raise InvalidInput(f"{path}: is a folder, not a video or trace file")
     if is_trace_path(path):
         return _read_trace(path, on_progress)
-    return _pose_video(path, on_progress)
+    return _pose_video(path, on_progress, notes)
 
 
 def _status_line(feedback: Feedback | None, exercise: str | None, t_ms: float) -> str:
@@ -535,13 +565,14 @@ def analyse_path(
     path = Path(path)
     if exercise_id is not None:
         _check_exercise(exercise_id)
-    header, frames = load_frames(path, on_progress)
+    notes: list[str] = []
+    header, frames = load_frames(path, on_progress, notes)
     if trace_out is not None:
         try:
             write_trace(trace_out, header, frames)
         except OSError as exc:
             raise InvalidInput(f"{trace_out}: cannot write the trace ({exc.strerror})") from None
-    run = _run(frames, exercise_id, thresholds, header.fps, str(path))
+    run = _run(frames, exercise_id, thresholds, header.fps, str(path), tuple(notes))
     if annotate_out is not None:
         _write_annotated(path, Path(annotate_out), header, frames, run)
     return run.report
@@ -559,12 +590,14 @@ class ClipEvaluation:
     holds_s: tuple[tuple[float, float], ...]
     recognition_confidence: float | None
     camera_counts: bool | None
+    recognised_after_s: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = self.score.to_json()
         data["source"] = self.source
         data["holds_detected_s"] = [list(h) for h in self.holds_s]
         data["recognition_confidence"] = self.recognition_confidence
+        data["recognised_after_s"] = self.recognised_after_s
         data["camera_counts"] = self.camera_counts
         return data
 
@@ -604,33 +637,19 @@ def evaluate_clip(
 ) -> ClipEvaluation:
     """Recognise (not told the exercise), then analyse told it, and score against the label."""
     named = _recognise(frames)
-    recognised, recognition_confidence = named if named is not None else (None, None)
     reps_counted: int | None = None
     holds_s: tuple[tuple[float, float], ...] = ()
     confidence: float | None = None
     camera_counts: bool | None = None
     if label.exercise in ANALYSED_EXERCISES and any(f.landmarks is not None for f in frames):
-        try:
-            report = _run(frames, label.exercise, None, fps, source).report
-        except ImportError:  # TODO(analysers): remove once all nine analysers have landed
-            return ClipEvaluation(
-                score_clip(
-                    label,
-                    ClipResult(label.clip, None, (), recognised, recognition_confidence),
-                    ANALYSED_EXERCISES,
-                ),
-                source,
-                (),
-                recognition_confidence,
-                None,
-            )
+        report = _run(frames, label.exercise, None, fps, source).report
         reps_counted = report.total_reps
         holds_s = tuple((h.start_s, h.end_s) for h in report.holds)
         confidence = report.confidence
         camera_counts = report.camera_counts
-    result = ClipResult(label.clip, reps_counted, holds_s, recognised, recognition_confidence, confidence)
+    result = ClipResult(label.clip, reps_counted, holds_s, named.exercise_id, named.confidence, confidence)
     score = score_clip(label, result, ANALYSED_EXERCISES)
-    return ClipEvaluation(score, source, holds_s, recognition_confidence, camera_counts)
+    return ClipEvaluation(score, source, holds_s, named.confidence, camera_counts, named.after_s)
 
 
 def evaluate_labels(labels_path: str | Path, on_progress: ProgressCallback | None = None) -> EvalReport:

@@ -28,6 +28,7 @@ from backcoach.motion.registry import create_analyser, default_thresholds
 from backcoach.services.catalogue import get_exercise
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
+from backcoach.services.safety import ensure_can_exercise
 from backcoach.services.workouts import get_workout, record_set
 
 __all__ = [
@@ -258,7 +259,8 @@ class LiveCoach:
 
         ``client_id`` is the player's id of this set's row, so the camera and the player's
         +/- buttons fill one row; without it the camera's own stable id is used.
-        Raises NotFound for an unknown workout or exercise, InvalidInput for a bad set or side.
+        Raises NotFound for an unknown workout or exercise, InvalidInput for a bad set or side,
+        SafetyStop (with the advice) while a red flag is open.
         """
         if isinstance(set_number, bool) or not 1 <= set_number <= 100:
             raise InvalidInput("set_number must be a whole number from 1 to 100")
@@ -267,6 +269,8 @@ class LiveCoach:
         if client_id is not None and not 1 <= len(client_id) <= 100:
             raise InvalidInput("client_id must be 1 to 100 characters")
         exercise = get_exercise(self._ctx, exercise_id)
+        # A red flag raised mid-workout (pain spreading down a leg...) stops the camera coach too.
+        ensure_can_exercise(self._ctx)
         workout = get_workout(self._ctx, workout_id)
         if workout.status != "in_progress":
             raise InvalidInput("this workout is already over: start or resume one to use the camera")

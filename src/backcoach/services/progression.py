@@ -9,7 +9,7 @@ and regress decisions are stored as suggestions; the person accepts (the dose ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from backcoach.domain.programs import DosageError, Program, change_dosage
 from backcoach.domain.progression import (
@@ -70,8 +70,16 @@ def exercise_outcomes(
     dosage = program.dosage_for(exercise_id)
     if dosage is None:
         return []
+    ordered = sorted(workouts, key=lambda w: w.started_at)
+    # With more than one workout a day, the next-morning rating (tied to the day's last workout)
+    # speaks for every workout of that day.
+    morning_by_day: dict[date, int] = {}
+    for workout in ordered:
+        morning = workout.pain_at("next_morning")
+        if morning is not None:
+            morning_by_day[workout.started_at.astimezone().date()] = morning
     outcomes = []
-    for workout in sorted(workouts, key=lambda w: w.started_at):
+    for workout in ordered:
         if workout.program_slug != program.slug or workout.status == "in_progress":
             continue
         sets = [s for s in workout.sets if s.exercise_id == exercise_id]
@@ -86,7 +94,7 @@ def exercise_outcomes(
                 completed_at_target=done,
                 pain_before=workout.pain_at("before"),
                 pain_max=_pain_max(workout, exercise_id),
-                pain_next_morning=workout.pain_at("next_morning"),
+                pain_next_morning=morning_by_day.get(workout.started_at.astimezone().date()),
             )
         )
     return outcomes

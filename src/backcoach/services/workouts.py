@@ -56,13 +56,12 @@ MAX_CLIENT_ID_CHARS = 100
 
 
 def _check_safety_before_start(ctx: AppContext) -> None:
-    """RED-FLAG HOOK: the safety helper's ``backcoach.services.safety`` plugs in here.
+    """RED-FLAG HOOK: ``backcoach.services.safety`` raises ``SafetyStop`` here while a red flag is open
+    (until a clinician has cleared the person) or the screen must be answered again, so neither
+    the CLI nor the web app can start or resume a workout."""
+    from backcoach.services import safety  # here, not at the top: safety may come to use this module
 
-    It will raise ``SafetyStop`` while a red flag is open (until a clinician has cleared the
-    person), so neither the CLI nor the web app can start a workout. Until then nothing is checked.
-    """
-    # from backcoach.services import safety
-    # safety.check_can_start_workout(ctx)
+    safety.check_can_start_workout(ctx)
 
 
 def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool = False) -> WorkoutRecord:

@@ -19,7 +19,9 @@ class AboutPage:
 
 
 ABOUT_PAGES: tuple[AboutPage, ...] = (
-    AboutPage("core", "What core exercises are", "The muscles around your middle, and gentle ways to wake them up."),
+    AboutPage(
+        "core", "What core exercises are", "The muscles around your middle, and gentle ways to wake them up."
+    ),
     AboutPage(
         "trunk",
         "Why a stronger trunk helps your back",

@@ -44,6 +44,7 @@ VENDOR_PACKAGES: tuple[str, ...] = ("plotly.js-dist-min", "swagger-ui-dist")
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 _LIVE_MODULE = "backcoach.web.live"
+_SAFETY_MODULE = "backcoach.web.routes.safety"
 
 
 def node_modules_dir() -> Path:
@@ -94,7 +95,12 @@ def _error_page(request: Request, status: int, message: str, code: str = "error"
     return templates.TemplateResponse(
         request,
         "error.html",
-        {"title": _TITLES.get(status, "That did not work"), "message": message, "status": status, "code": code},
+        {
+            "title": _TITLES.get(status, "That did not work"),
+            "message": message,
+            "status": status,
+            "code": code,
+        },
         status_code=status,
     )
 
@@ -127,12 +133,19 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         fields = [
-            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"), "message": err.get("msg", "")}
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "message": err.get("msg", ""),
+            }
             for err in exc.errors()
         ]
         if _wants_json(request):
             return JSONResponse(
-                {"error": "invalid_input", "detail": "Some values are missing or not valid.", "fields": fields},
+                {
+                    "error": "invalid_input",
+                    "detail": "Some values are missing or not valid.",
+                    "fields": fields,
+                },
                 status_code=422,
             )
         message = "; ".join(f"{f['field']}: {f['message']}" for f in fields) or "A value was not valid."
@@ -157,6 +170,15 @@ def _install_docs(app: FastAPI) -> None:
             swagger_css_url="/vendor/swagger-ui-dist/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+
+
+def _install_safety_handlers(app: FastAPI) -> None:
+    """The safety screens' own handlers (a blocked workout page goes to the advice), when installed."""
+    if importlib.util.find_spec(_SAFETY_MODULE) is None:
+        return
+    register = getattr(importlib.import_module(_SAFETY_MODULE), "register_safety_handlers", None)
+    if register is not None:
+        register(app)
 
 
 def _live_router_module() -> object | None:
@@ -202,6 +224,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     for router in ROUTERS:
         app.include_router(router)
+    _install_safety_handlers(app)
     live = _live_router_module()
     if live is not None and hasattr(live, "router"):
         app.include_router(live.router)

@@ -3,12 +3,13 @@
 Protocol (one connection is one camera in one workout):
 
 - text messages are JSON objects with a ``type``:
-  ``{"type": "start", "workout_id": 1, "exercise_id": "bridge", "set_number": 1, "side": null,
-  "client_id": "..." (optional: the player's id of the set row), "frames": "jpeg" (optional: load
-  the pose model now)}`` begins counting a step (reply ``started`` with the set's stored numbers,
-  so a reconnect carries on); ``{"type": "landmarks", "frame_id": 7, "t_ms": 1234.5, "lm": [[x, y, z, v] x 33]}``
-  is a frame whose pose the client found itself (or a recorded trace); ``{"type": "stop"}``
-  ends the step (reply ``stopped``).
+  ``{"type": "start", "workout_id": 1, "exercise_id": "bridge", "set_number": 1, "side": null}``
+  begins counting a step (reply ``started`` with the set's stored numbers, so a reconnect
+  carries on); it may add ``"client_id"`` (the player's id of the set row, so camera and player
+  fill one row) and ``"frames": "jpeg"`` (load the pose model now).
+  ``{"type": "landmarks", "frame_id": 7, "t_ms": 1234.5, "lm": [[x, y, z, v], ... 33]}`` is a
+  frame whose pose the client found itself (or a recorded trace); ``{"type": "stop"}`` ends
+  the step (reply ``stopped``).
 - binary messages are camera frames: 8 bytes of header (frame id and ``t_ms``, both unsigned
   32-bit big-endian integers), then the JPEG bytes.
 - every frame gets one reply carrying its ``frame_id``: ``feedback`` (see ``LiveReply``),

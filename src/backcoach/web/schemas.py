@@ -43,7 +43,9 @@ __all__ = [
     "WorkoutStart",
 ]
 
-ClientId = Field(default=None, min_length=1, max_length=100, description="The caller's id: a repeat updates, never doubles")
+ClientId = Field(
+    default=None, min_length=1, max_length=100, description="The caller's id: a repeat updates, never doubles"
+)
 
 
 class ErrorOut(BaseModel):

@@ -30,10 +30,21 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Shown when the safety screens are installed (``web/routes/safety.py``).
+SAFETY_NAV_ITEM = ("/safety", "Safety")
+
+
+def _nav_items() -> tuple[tuple[str, str], ...]:
+    if (WEB_DIR / "routes" / "safety.py").is_file():
+        return (*NAV_ITEMS[:-1], SAFETY_NAV_ITEM, NAV_ITEMS[-1])
+    return NAV_ITEMS
+
+
 def _nav_context(request: Request) -> dict[str, Any]:
     path = request.url.path
-    current = "/" if path == "/" else next((p for p, _ in NAV_ITEMS if p != "/" and path.startswith(p)), "")
-    return {"nav_items": NAV_ITEMS, "nav_current": current}
+    items = _nav_items()
+    current = "/" if path == "/" else next((p for p, _ in items if p != "/" and path.startswith(p)), "")
+    return {"nav_items": items, "nav_current": current}
 
 
 def _minutes(seconds: float) -> str:

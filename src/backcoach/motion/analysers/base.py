@@ -225,10 +225,12 @@ class BaseAnalyser:
         leave_speed: float,
         high_is_target: bool = True,
         side: str | None = None,
+        deep: bool = False,
     ) -> bool:
         """A hold in a target position: it starts once the signal has settled there
-        (``|velocity| <= settle_speed``) and ends as soon as the signal heads out of the
-        target faster than ``leave_speed`` (deepening the position never ends it).
+        (``|velocity| <= settle_speed``, or at once when ``deep`` says the position is
+        clearly reached) and ends as soon as the signal heads out of the target faster
+        than ``leave_speed`` (deepening the position never ends it).
         Returns whether this frame counts as holding.
         """
         tracker = self.hold_tracker(side)
@@ -238,7 +240,7 @@ class BaseAnalyser:
         elif tracker.active:
             holding = away <= leave_speed
         else:
-            holding = abs(velocity) <= settle_speed
+            holding = deep or abs(velocity) <= settle_speed
         self.track_hold(holding, t_ms, side)
         return holding
 

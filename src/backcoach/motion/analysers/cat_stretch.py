@@ -4,13 +4,17 @@ A pose model gives no points along the spine, so the rounding is read where it s
 the side: the head and upper back curl towards the belly as the back rounds. The signal,
 ``rounding_deg``, is the angle from the trunk line (hip -> shoulder) to the shoulder -> ear
 line, positive towards the belly side (the side the knees are on, which works on all fours
-and seated). Neutral reads about 0-15 degrees, a rounded "cat" 55-85, and the arched "cow"
-(head up) reads negative, so a cow is never a rep.
+and seated), plus 2 degrees for every 1 % (past a 4 % dead zone) the trunk (shoulder-hip chord) is
+shorter than its recent longest, measured against the thigh: a curled spine shortens that chord, which shows
+a rounding even when the head is kept in line. Neutral reads about 0-15 degrees, a rounded
+"cat" 40-100, and the arched "cow" (head up, chord not shortened) reads negative, so a cow
+is never a rep.
 
 A rep counts when the rounding reaches ``cat_enter_deg`` from neutral (below
-``cat_exit_deg``); a clip that starts rounded does not count it. The hold runs from reaching
-the rounding until it eases off. A rep that rounds less than ``cat_min_rounding_deg``
-(or a rounding that turns back before counting) gets ``too_little_rounding``.
+``cat_exit_deg``); a clip that starts rounded does not count it. The hold runs from the
+rounding being clearly reached (or settled) until it eases off. A rep that rounds less
+than ``cat_min_rounding_deg`` (or a rounding that turns back before counting) gets
+``too_little_rounding``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,17 @@ def compute_signed_angle_deg(u: tuple[float, float], v: tuple[float, float]) -> 
     return math.degrees(math.atan2(u[0] * v[1] - u[1] * v[0], u[0] * v[0] + u[1] * v[1]))
 
 
+# The trunk shortening's weight: 15 % shorter (beyond a 4 % dead zone for landmark noise)
+# counts like 22 degrees more curl of the head.
+_SHORTENING_DEG_PER_PCT = 2.0
+_REFERENCE_DECAY_PER_S = 0.003
+_RATIO_SMOOTHING_S = 0.3
+_SHORTENING_DEAD_ZONE_PCT = 4.0
+# A hold starts once the rounding is well past the entry (deep) or has stopped changing.
+_DEEP_MARGIN_DEG = 15.0
+_SETTLE_SPEED_DEG_S = 10.0
+
+
 class CatStretchAnalyser(BaseAnalyser):
     """Counts cat stretches with their holds; reports too little rounding."""
 
@@ -62,6 +77,9 @@ class CatStretchAnalyser(BaseAnalyser):
         self._peaks = PeakTracker()
         self._belly_turn = 0.0  # smoothed signed angle trunk -> knees: its sign is the belly side
         self._attempt_peak = -math.inf
+        self._ratio: float | None = None  # smoothed trunk / thigh ratio
+        self._ratio_ref: float | None = None  # longest smoothed ratio seen lately
+        self._ratio_t_ms = 0.0
 
     def _vector(self, view: FrameView, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
         k = view.width / view.height if view.height > 0 else 1.0
@@ -74,11 +92,32 @@ class CatStretchAnalyser(BaseAnalyser):
         if any(math.isnan(p[0]) for p in (shoulder, hip, knee, ear)):
             return math.nan
         trunk = self._vector(view, hip, shoulder)
-        turn = compute_signed_angle_deg(trunk, self._vector(view, hip, knee))
+        thigh = self._vector(view, hip, knee)
+        turn = compute_signed_angle_deg(trunk, thigh)
         # the belly side changes only if the person turns round: follow it slowly
         self._belly_turn = 0.8 * self._belly_turn + 0.2 * turn if self._belly_turn else turn
         belly = 1.0 if self._belly_turn >= 0 else -1.0
-        return belly * compute_signed_angle_deg(trunk, self._vector(view, shoulder, ear))
+        head_deg = belly * compute_signed_angle_deg(trunk, self._vector(view, shoulder, ear))
+        return head_deg + _SHORTENING_DEG_PER_PCT * self._shortening_pct(view.t_ms, trunk, thigh)
+
+    def _shortening_pct(self, t_ms: float, trunk: tuple[float, float], thigh: tuple[float, float]) -> float:
+        """How much shorter the trunk is than its recent longest, in % (relative to the thigh),
+        less a dead zone that swallows landmark noise."""
+        thigh_len = math.hypot(*thigh)
+        if not thigh_len > 0.0:
+            return 0.0
+        ratio = math.hypot(*trunk) / thigh_len
+        if self._ratio_ref is None or self._ratio is None:
+            self._ratio = self._ratio_ref = ratio
+        else:
+            dt_s = max(0.0, t_ms - self._ratio_t_ms) / 1000.0
+            self._ratio += (1.0 - math.exp(-dt_s / _RATIO_SMOOTHING_S)) * (ratio - self._ratio)
+            # the longest trunk seen lately; it forgets slowly, so a long hold keeps most of it
+            decayed = self._ratio_ref * (1.0 - _REFERENCE_DECAY_PER_S * dt_s)
+            self._ratio_ref = max(self._ratio, decayed)
+        self._ratio_t_ms = t_ms
+        shortening = (self._ratio_ref - self._ratio) / self._ratio_ref * 100.0
+        return max(0.0, shortening - _SHORTENING_DEAD_ZONE_PCT)
 
     def step(self, view: FrameView) -> str:
         th = self.thresholds
@@ -106,8 +145,9 @@ class CatStretchAnalyser(BaseAnalyser):
             state == "target",
             self._speed.velocity,
             t,
-            math.inf,
+            _SETTLE_SPEED_DEG_S,
             th["cat_hold_leave_speed_deg_s"],
+            deep=value >= th["cat_enter_deg"] + _DEEP_MARGIN_DEG,
         )
         peaks = self._peaks.update(state == "target", t, {"rounding": value})
         if peaks is not None and peaks.get("rounding", math.inf) < th["cat_min_rounding_deg"]:

@@ -31,6 +31,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 
 _CONFIDENCE_CAP = 0.35
 _WATCHED = ("hip", "knee", "shoulder")
+_SPEED_WINDOW_MS = 400.0
 
 
 class DrawInAnalyser(BaseAnalyser):
@@ -47,9 +48,13 @@ class DrawInAnalyser(BaseAnalyser):
 
     def __init__(self, thresholds: Mapping[str, float] | None = None) -> None:
         super().__init__(thresholds)
-        self._speeds = {(axis, part): SpeedTracker(250.0) for part in _WATCHED for axis in (0, 1)}
+        self._speeds = {(axis, part): SpeedTracker(_SPEED_WINDOW_MS) for part in _WATCHED for axis in (0, 1)}
         self._visibility: dict[str, float] = {}
         self._told = False
+
+    def step_missing(self, t_ms: float) -> str:
+        # holds are timed half a speed window back (see step): frames without a person too
+        return super().step_missing(max(0.0, t_ms - _SPEED_WINDOW_MS / 2.0))
 
     def step(self, view: FrameView) -> str:
         t = view.t_ms
@@ -59,7 +64,7 @@ class DrawInAnalyser(BaseAnalyser):
         side = crook_lying_side(view, self._visibility)
         torso = view.torso_length
         if side is None or not torso > 0:
-            self.track_hold(False if side is None else None, t)
+            self.track_hold(False if side is None else None, max(0.0, t - _SPEED_WINDOW_MS / 2.0))
             return "out"
         speed = 0.0
         for part in _WATCHED:
@@ -72,7 +77,8 @@ class DrawInAnalyser(BaseAnalyser):
             speed = max(speed, math.hypot(vx, vy) / torso)
         self.extras = {"speed_torso_s": round(speed, 3)}
         still = speed <= self.thresholds["draw_in_max_speed_torso_s"]
-        self.track_hold(still, t)
+        # the speed is measured over the last window, so it describes the body half a window ago
+        self.track_hold(still, max(0.0, t - _SPEED_WINDOW_MS / 2.0))
         return "holding" if still else "moving"
 
 

@@ -146,7 +146,7 @@ class ForearmPlankAnalyser(BaseAnalyser):
         super().__init__(thresholds)
         # the knee test with hysteresis, so a knee wobbling near the limit does not flicker
         th = self.thresholds
-        self._knee = Hysteresis(th["plank_min_knee_deg"], th["plank_min_knee_deg"] - 10.0)
+        self._knee = Hysteresis(th["plank_min_knee_deg"], th["plank_min_knee_deg"] - 5.0)
 
     def step(self, view: FrameView) -> str:
         th = self.thresholds

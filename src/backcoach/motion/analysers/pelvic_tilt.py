@@ -30,16 +30,17 @@ __all__ = ["ANALYSER", "DEFAULT_THRESHOLDS", "PelvicTiltAnalyser", "crook_lying_
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     # counting: the knee angle closes this much below its resting value during a tilt ...
-    "pelvic_tilt_enter_deg": 1.6,
+    "pelvic_tilt_enter_deg": 1.7,
     # ... and is back within this of it at rest
-    "pelvic_tilt_exit_deg": 1.1,
+    "pelvic_tilt_exit_deg": 1.5,
     # counting: a tilt is held at least this long (shorter dips are noise)
-    "pelvic_tilt_min_tilt_s": 0.4,
+    "pelvic_tilt_min_tilt_s": 0.5,
     # the resting value is taken over this many seconds
     "pelvic_tilt_baseline_s": 8.0,
 }
 
 _CONFIDENCE_CAP = 0.35
+_SMOOTH_S = 0.2
 _LYING_MAX_TRUNK_DEG = 35.0
 _CROOK_MAX_KNEE_DEG = 135.0
 _JUMP_TORSO = 0.3  # a hip jump this large (torso lengths) between frames is a cut or a restart
@@ -97,6 +98,7 @@ class PelvicTiltAnalyser(BaseAnalyser):
         self._tilt_since_ms: float | None = None
         self._counted = False
         self._told = False
+        self._tilt = math.nan
 
     def _restart(self) -> None:
         self._samples.clear()
@@ -104,6 +106,7 @@ class PelvicTiltAnalyser(BaseAnalyser):
         self._armed = False
         self._tilt_since_ms = None
         self._zone.state = None
+        self._tilt = math.nan
 
     def _update_baseline(self, value: float, t_ms: float) -> None:
         window_ms = self.thresholds["pelvic_tilt_baseline_s"] * 1000.0
@@ -116,6 +119,10 @@ class PelvicTiltAnalyser(BaseAnalyser):
             self._baseline = float(np.percentile([v for _, v in samples], 75))
             self._baseline_t_ms = t_ms
 
+    def step_missing(self, t_ms: float) -> str:
+        # holds are timed one smoothing time constant back (see step): frames without a person too
+        return super().step_missing(max(0.0, t_ms - _SMOOTH_S * 1000.0))
+
     def step(self, view: FrameView) -> str:
         t = view.t_ms
         if not self._told:
@@ -123,7 +130,7 @@ class PelvicTiltAnalyser(BaseAnalyser):
             self._told = True
         side = crook_lying_side(view, self._visibility)
         if side is None:
-            self.track_hold(None, t)
+            self.track_hold(None, max(0.0, t - _SMOOTH_S * 1000.0))
             return "out"
         hip = view.side_point(side, "hip")
         torso = view.torso_length
@@ -131,12 +138,19 @@ class PelvicTiltAnalyser(BaseAnalyser):
             jump = view.distance(hip, self._last_hip) / torso
             if jump > _JUMP_TORSO or t - self._prev_t_ms > 1000.0:
                 self._restart()
+        dt_s = max(0.0, t - self._prev_t_ms) / 1000.0
         self._last_hip, self._prev_t_ms = hip, t
         value = knee_angle_deg(view, side)
         self._update_baseline(value, t)
         if math.isnan(self._baseline) or t - self._samples[0][0] < 2000.0:
             return "rest"
-        tilt = self._baseline - value
+        raw_tilt = self._baseline - value
+        # a light smoothing (about 0.2 s): the signal is a few degrees against about one of noise
+        if math.isnan(self._tilt):
+            self._tilt = raw_tilt
+        else:
+            self._tilt += (1.0 - math.exp(-dt_s / _SMOOTH_S)) * (raw_tilt - self._tilt)
+        tilt = self._tilt
         self.extras = {"tilt_deg": round(tilt, 2)}
         in_tilt = self._zone.update(tilt)
         if in_tilt:
@@ -151,7 +165,8 @@ class PelvicTiltAnalyser(BaseAnalyser):
             self._tilt_since_ms = None
             if in_tilt is False:
                 self._armed = True
-        self.track_hold(bool(in_tilt), t)
+        # the smoothing delays the signal by about its time constant: time the hold without it
+        self.track_hold(bool(in_tilt), max(0.0, t - _SMOOTH_S * 1000.0))
         return "tilted" if in_tilt else "rest"
 
 

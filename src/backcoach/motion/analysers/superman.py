@@ -9,9 +9,9 @@ Seen from the side, lying face down, the hips stay on the floor and are the pivo
 Elevations are measured whichever way the person faces (degrees above the horizontal
 through the hip). The rep signal is chest lift + leg lift: about 0-5 degrees flat on the
 floor, 15-25 lifted, about 10 with only the chest or only the legs up. A rep counts when
-the lift reaches ``superman_enter_deg`` from the floor (below ``superman_exit_deg``); a clip that starts lifted does not count it. The time
-in the lift is the rep's hold; arms or legs that stay below their lift thresholds over
-the whole lift are findings.
+the lift reaches ``superman_enter_deg`` from the floor (below ``superman_exit_deg``); a
+clip that starts lifted does not count it. The time in the lift is the rep's hold; arms or
+legs that stay below their lift thresholds over the whole lift are findings.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ camera router (``backcoach.web.live``) is included by ``create_app`` when it is 
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 
 from fastapi import APIRouter
@@ -18,6 +19,4 @@ ROUTERS: list[APIRouter] = [api.router, pages.router]
 
 # The safety screens (red flags, check-ins, questionnaires, progression) come with their own module.
 if importlib.util.find_spec("backcoach.web.routes.safety") is not None:
-    from backcoach.web.routes import safety
-
-    ROUTERS.append(safety.router)
+    ROUTERS.append(importlib.import_module("backcoach.web.routes.safety").router)

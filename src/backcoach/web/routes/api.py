@@ -123,7 +123,9 @@ def update_program(ctx: CtxDep, slug: str, body: ProgramUpdate) -> ProgramOut:
     doses = None
     if body.doses is not None:
         doses = {
-            eid: programs.adjusted_dosage(ctx, eid, base=current.dosage_for(eid), **d.model_dump(exclude_none=True))
+            eid: programs.adjusted_dosage(
+                ctx, eid, base=current.dosage_for(eid), **d.model_dump(exclude_none=True)
+            )
             for eid, d in body.doses.items()
         }
     program = programs.update_program(
@@ -253,9 +255,11 @@ def get_exercise_series(ctx: CtxDep, exercise_id: str) -> list[ExercisePointOut]
 @router.get(
     "/export",
     tags=["history"],
-    responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "Everything recorded"}},
+    responses={
+        200: {"content": {"text/csv": {}, "application/json": {}}, "description": "Everything recorded"}
+    },
 )
-def export_all(ctx: CtxDep, format: Literal["csv", "json"] = "json") -> Response:  # noqa: A002
+def export_all(ctx: CtxDep, format: Literal["csv", "json"] = "json") -> Response:
     """Everything recorded, as CSV (one row per set, pain rating and note) or one JSON document."""
     if format == "csv":
         out = io.StringIO()

@@ -17,12 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from backcoach.domain.pain import load_pain_model
 from backcoach.domain.workouts import Step, plan_workout, workout_totals
-from backcoach.services import catalogue, export, history, programs, workouts
+from backcoach.services import catalogue, export, history, programs, progression, workouts
 from backcoach.web.about import ABOUT_PAGES, about_page
 from backcoach.web.deps import CtxDep, FormTokensDep, SettingsDep
 from backcoach.web.figures import render_figure
 from backcoach.web.idempotency import new_token
-from backcoach.web.templating import templates
+from backcoach.web.templating import STATIC_DIR, templates
 
 __all__ = ["router"]
 
@@ -38,9 +38,7 @@ _NOTICES = {
 
 def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
     notice = _NOTICES.get(request.query_params.get("notice", ""))
-    return templates.TemplateResponse(
-        request, name, {"notice": notice, **context}, status_code=status_code
-    )
+    return templates.TemplateResponse(request, name, {"notice": notice, **context}, status_code=status_code)
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -91,12 +89,15 @@ def checkin(
     workout_id: Annotated[int, Form()],
     client_id: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    """The next-morning pain rating; it also runs the progression review (dose suggestions)."""
     earlier = tokens.redirect_for(client_id)
     if earlier:
         return _redirect(earlier)
     workouts.record_pain(ctx, score, "next_morning", workout_id=workout_id, client_id=client_id or None)
-    tokens.remember(client_id, "/?notice=checkin")
-    return _redirect("/?notice=checkin")
+    review = progression.review_progress(ctx)
+    url = "/safety/progress" if review.new_proposals else "/?notice=checkin"
+    tokens.remember(client_id, url)
+    return _redirect(url)
 
 
 # --- Exercise library -----------------------------------------------------------------------------
@@ -224,6 +225,7 @@ def workout_page(
             "workout": workout,
             "player": player,
             "figures": {e.id: render_figure(e, css_class="figure") for e in exercises},
+            "live_js": (STATIC_DIR / "js" / "live.js").is_file(),
         },
     )
 
@@ -299,6 +301,7 @@ def history_page(
             "adherence": history.adherence(ctx, today),
             "day_names": [calendar.day_abbr[i] for i in range(7)],
             "exercise_series": exercise_series,
+            "default_exercise": next((eid for eid, series in exercise_series.items() if series), ""),
             "chart_data": chart_data,
         },
     )

@@ -18,6 +18,20 @@
   var colours = { before: "#0b5d57", after: "#9a3412", next_morning: "#4c1d95", during: "#8a5a00" };
   var labels = { before: "Before", after: "After", next_morning: "Next morning", during: "During" };
 
+  // At least a week on the time axis, so a first day does not show hours and milliseconds.
+  var DAY_MS = 24 * 3600 * 1000;
+  function dateAxis(xs) {
+    var times = xs.map(function (x) { return new Date(x).getTime(); }).filter(isFinite);
+    var axis = { type: "date", gridcolor: "#e4e9e8", tickformat: "%d %b" };
+    if (!times.length) return axis;
+    var lo = Math.min.apply(null, times), hi = Math.max.apply(null, times);
+    if (hi - lo < 6 * DAY_MS) {
+      axis.range = [new Date(hi - 6.5 * DAY_MS).toISOString(), new Date(hi + 0.5 * DAY_MS).toISOString()];
+    }
+    axis.dtick = hi - lo < 21 * DAY_MS ? DAY_MS : undefined;
+    return axis;
+  }
+
   var pain = data.pain || [];
   var traces = Object.keys(labels).map(function (moment) {
     var pts = pain.filter(function (p) { return p.moment === moment; });
@@ -28,6 +42,7 @@
     };
   }).filter(function (t) { return t.x.length; });
   var painLayout = Object.assign({}, layoutBase, {
+    xaxis: dateAxis(pain.map(function (p) { return p.taken_at; })),
     yaxis: { range: [-0.5, 10.5], dtick: 1, title: { text: "Pain (0-10)" }, gridcolor: "#e4e9e8" },
     shapes: [
       { type: "rect", xref: "paper", x0: 0, x1: 1, y0: 5.5, y1: 10.5, fillcolor: "#b42318", opacity: 0.07, line: { width: 0 } }
@@ -35,24 +50,40 @@
   });
   var painEl = document.getElementById("pain-chart");
   if (traces.length) Plotly.newPlot(painEl, traces, painLayout, config);
-  else painEl.innerHTML = "<p class='muted'>No pain ratings yet. You are asked before and after each workout.</p>";
+  else {
+    painEl.style.minHeight = "0";
+    painEl.innerHTML = "<p class='muted'>No pain ratings yet. You are asked before and after each workout.</p>";
+  }
 
   var select = document.getElementById("exercise-select");
   var exEl = document.getElementById("exercise-chart");
   function drawExercise() {
     var series = (data.exercises || {})[select.value] || [];
-    if (!series.length) { exEl.innerHTML = "<p class='muted'>Nothing recorded for this exercise yet.</p>"; return; }
+    if (!series.length) {
+      if (window.Plotly.purge) Plotly.purge(exEl);
+      exEl.style.minHeight = "0";
+      exEl.innerHTML = "<p class='muted'>Nothing recorded for this exercise yet.</p>";
+      return;
+    }
     exEl.innerHTML = "";
+    exEl.style.minHeight = "";
     var x = series.map(function (p) { return p.day; });
-    Plotly.newPlot(exEl, [
-      { type: "bar", name: "Reps and holds", x: x, y: series.map(function (p) { return p.total_reps; }), marker: { color: "#0b5d57" } },
-      { type: "scatter", mode: "lines+markers", name: "Seconds held", yaxis: "y2", x: x,
-        y: series.map(function (p) { return p.total_hold_s; }), line: { color: "#9a3412", width: 2 } }
-    ], Object.assign({}, layoutBase, {
+    var xAt = x.map(function (d) { return d + "T12:00:00"; });
+    var traces = [
+      { type: "bar", name: "Reps and holds", x: xAt, width: 0.6 * DAY_MS, y: series.map(function (p) { return p.total_reps; }), marker: { color: "#0b5d57" } }
+    ];
+    var holds = series.some(function (p) { return p.total_hold_s > 0; });
+    var layout = Object.assign({}, layoutBase, {
+      xaxis: dateAxis(xAt),
       yaxis: { title: { text: "Reps and holds" }, rangemode: "tozero", gridcolor: "#e4e9e8" },
-      yaxis2: { title: { text: "Seconds held" }, overlaying: "y", side: "right", rangemode: "tozero" },
-      margin: { l: 52, r: 56, t: 16, b: 48 }
-    }), config);
+      margin: { l: 52, r: holds ? 56 : 16, t: 16, b: 48 }
+    });
+    if (holds) {
+      traces.push({ type: "scatter", mode: "lines+markers", name: "Seconds held", yaxis: "y2", x: xAt,
+        y: series.map(function (p) { return p.total_hold_s; }), line: { color: "#9a3412", width: 2 }, marker: { size: 8 } });
+      layout.yaxis2 = { title: { text: "Seconds held" }, overlaying: "y", side: "right", rangemode: "tozero" };
+    }
+    Plotly.newPlot(exEl, traces, layout, config);
   }
   if (select) { select.addEventListener("change", drawExercise); drawExercise(); }
 })();

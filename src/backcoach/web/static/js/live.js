@@ -20,6 +20,8 @@
   var CAPTURE_WIDTH = 640;
   var JPEG_QUALITY = 0.7;
   var CUE_REPEAT_MS = 6000;
+  var FRAMING_SETTLE_MS = 1000;
+  var CUE_SHOWN_MS = 5000;
   var CAMERA_KEY = "backcoach.camera";  // chosen on the Settings page
 
   var panel = document.getElementById("live-panel");
@@ -58,6 +60,8 @@
     reconnectTimer: null,
     reconnectDelayMs: 500,
     lastCueAt: {},
+    framing: { candidate: "", since: 0 },
+    cueShownAt: 0,
     frames: { sent: 0, replied: 0, dropped: 0, errors: 0 }
   };
   window.backcoachLive = { state: state };
@@ -144,6 +148,16 @@
     }
   }
 
+  // Framing help changes only after it has held for a moment, so it neither flickers nor
+  // floods a screen reader.
+  function showFraming(text) {
+    var now = performance.now();
+    if (text !== state.framing.candidate) { state.framing.candidate = text; state.framing.since = now; }
+    if (text !== framingEl.textContent && now - state.framing.since >= FRAMING_SETTLE_MS) {
+      framingEl.textContent = text;
+    }
+  }
+
   function showFeedback(message) {
     repsEl.textContent = String(message.reps);
     repsEl.dataset.reps = String(message.reps);
@@ -152,17 +166,18 @@
     confidenceEl.textContent = message.camera_counts
       ? (message.confidence >= 0.7 ? "yes" : message.confidence >= 0.4 ? "fairly" : "not yet")
       : "this one is timed, not counted by the camera";
-    framingEl.textContent = (message.framing || []).join(". ");
+    showFraming((message.framing || []).join(". "));
     drawSkeleton(message.landmarks);
     var now = performance.now();
+    if (cueEl.textContent && now - state.cueShownAt > CUE_SHOWN_MS) { cueEl.textContent = ""; }
     (message.cues || []).forEach(function (cue) {
       cueEl.textContent = cue.cue;
+      state.cueShownAt = now;
       if (now - (state.lastCueAt[cue.code] || -Infinity) >= CUE_REPEAT_MS) {
         state.lastCueAt[cue.code] = now;
         say(cue.cue);
       }
     });
-    if (message.new_reps > 0) { cueEl.textContent = ""; }
     if (message.camera_counts) { fillPlayer(message); }
   }
 

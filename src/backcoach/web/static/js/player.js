@@ -413,13 +413,16 @@
     $("pain-before-title").focus();
     speak("Before you start: how is your back right now, from 0 to 10?", true);
   }
-  function showPainAfter() {
+  function showPainAfter(early) {
     stopTimer();
     setScreen("after");
+    $("pain-after-title").textContent = early === true
+      ? "Finishing here. How is your back now?"
+      : "All done. How is your back now?";
     el.progress.setAttribute("aria-valuenow", String(steps.length));
     el.progress.firstElementChild.style.width = "100%";
     $("pain-after-title").focus();
-    speak("All done. How is your back now, from 0 to 10?", true);
+    speak($("pain-after-title").textContent + " From 0 to 10.", true);
   }
   function ratePain(moment, score) {
     var body = { score: score, moment: moment, client_id: "w" + data.workout_id + "-" + moment };
@@ -449,7 +452,11 @@
       group.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", x === b ? "true" : "false"); });
       var moment = group.getAttribute("data-moment");
       ratePain(moment, score);
-      if (moment === "before") { save({ pain_before_done: true }); showStep(index, true); }
+      if (moment === "before") {
+        save({ pain_before_done: true });
+        showStep(index, true);
+        if (score > 5) say("That is a lot of pain to start with. Go gently, stop any exercise that makes it worse, and see a clinician if it does not settle.");
+      }
       else if (moment === "after") { finishWorkout(); }
       else if (moment === "during") {
         el.painStop.hidden = score <= 5;
@@ -472,7 +479,7 @@
     if (isWork(s)) { stopTimer(); completeStep(); } else { next(); }
   });
   el.skip.addEventListener("click", skip);
-  el.finish.addEventListener("click", showPainAfter);
+  el.finish.addEventListener("click", function () { showPainAfter(true); });
   el.plus.addEventListener("click", function () { setCount(count + 1, "manual"); });
   el.minus.addEventListener("click", function () { setCount(count - 1, "manual"); });
 
@@ -492,7 +499,7 @@
       if (onControl) return;
       ev.preventDefault(); el.done.click();
     } else if (key === "s" || key === "S") { ev.preventDefault(); skip(); }
-    else if (key === "f" || key === "F") { ev.preventDefault(); showPainAfter(); }
+    else if (key === "f" || key === "F") { ev.preventDefault(); showPainAfter(true); }
     else if (key === "+" || key === "=") { ev.preventDefault(); setCount(count + 1, "manual"); }
     else if (key === "-" || key === "_") { ev.preventDefault(); setCount(count - 1, "manual"); }
   });

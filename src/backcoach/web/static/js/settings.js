@@ -30,20 +30,36 @@
     hint.textContent = "This browser cannot list cameras here (it needs http://127.0.0.1 or https).";
     return;
   }
-  navigator.mediaDevices.enumerateDevices().then(function (devices) {
-    var cams = devices.filter(function (d) { return d.kind === "videoinput"; });
-    cams.forEach(function (d, i) {
-      if (!d.deviceId) return;
-      var opt = document.createElement("option");
-      opt.value = d.deviceId;
-      opt.textContent = d.label || ("Camera " + (i + 1));
-      select.appendChild(opt);
+  var listButton = document.getElementById("camera-list");
+  function fill() {
+    return navigator.mediaDevices.enumerateDevices().then(function (devices) {
+      var cams = devices.filter(function (d) { return d.kind === "videoinput"; });
+      while (select.options.length > 1) select.remove(1);
+      cams.forEach(function (d, i) {
+        if (!d.deviceId) return;  // hidden until the browser is allowed to use a camera
+        var opt = document.createElement("option");
+        opt.value = d.deviceId;
+        opt.textContent = d.label || ("Camera " + (i + 1));
+        select.appendChild(opt);
+      });
+      select.value = chosen;
+      if (select.value !== chosen) select.value = "";
+      var named = cams.some(function (d) { return d.deviceId; });
+      if (!cams.length) hint.textContent = "No camera found. The player works without one, as a timer.";
+      else if (named) hint.textContent = cams.length === 1 ? "1 camera found." : cams.length + " cameras found.";
+      if (listButton) listButton.hidden = named || !cams.length;
+      return named;
     });
-    select.value = chosen;
-    if (select.value !== chosen) select.value = "";
-    if (!cams.length) hint.textContent = "No camera found. The player works without one, as a timer.";
-    else if (cams.some(function (d) { return d.label; })) hint.textContent = cams.length + " camera(s) found.";
-  }).catch(function () {
-    hint.textContent = "Could not list the cameras.";
-  });
+  }
+  if (listButton) {
+    listButton.addEventListener("click", function () {
+      // Asking for the camera once lets the browser show the cameras' names; it is closed at once.
+      navigator.mediaDevices.getUserMedia({ video: true }).then(function (stream) {
+        stream.getTracks().forEach(function (t) { t.stop(); });
+        return fill();
+      }).then(function () { said("Choose your camera from the list."); select.focus(); })
+        .catch(function () { hint.textContent = "The browser did not allow the camera. You can allow it in the address bar and try again."; });
+    });
+  }
+  fill().catch(function () { hint.textContent = "Could not list the cameras."; });
 })();

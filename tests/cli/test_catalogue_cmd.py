@@ -1,0 +1,31 @@
+"""``backcoach exercises [ID]`` as a person runs it."""
+
+from __future__ import annotations
+
+from backcoach.domain.catalogue_loader import load_catalogue
+from backcoach.domain.exercises import EXERCISE_IDS
+
+from .conftest import Cli
+
+
+def test_exercises_lists_all_nine(cli: Cli) -> None:
+    out = cli.ok("exercises")
+    for exercise_id in EXERCISE_IDS:
+        assert exercise_id in out
+    assert "Forearm plank" in out or "forearm" in out.lower()
+
+
+def test_one_exercise_shows_steps_dose_cues_mistakes_safety_and_variants(cli: Cli) -> None:
+    bridge = load_catalogue().get("bridge")
+    out = " ".join(cli.ok("exercises", "bridge").split())
+    for heading in ("Steps", "Breathing", "Tempo", "Dose", "Common mistakes", "Safety", "Easier", "Harder"):
+        assert heading in out
+    assert " ".join(f"1. {bridge.steps[0]}".split()) in out
+    assert " ".join(bridge.mistakes[0].split()) in out
+    assert bridge.harder.name in out
+    assert "1 set of 8 reps" in out
+
+
+def test_an_unknown_exercise_is_one_line_and_exit_2(cli: Cli) -> None:
+    line = cli.fails("exercises", "plank")
+    assert "unknown exercise 'plank'" in line and "forearm_plank" in line

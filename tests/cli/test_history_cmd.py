@@ -1,0 +1,89 @@
+"""``backcoach log``, ``history`` and ``export`` as a person runs them, and what is stored."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from backcoach.services import history, workouts
+
+from .conftest import Cli
+
+
+def test_log_then_history_shows_the_workout_and_the_pain_trend(cli: Cli) -> None:
+    assert "Saved: Bridge, set 1, 10 reps" in cli.ok("log", "set", "bridge", "--reps", "10")
+    assert "set 2" in cli.ok("log", "set", "bridge", "--reps", "8")
+    assert "left side" in cli.ok(
+        "log", "set", "lower_back_rotation", "--reps", "1", "--hold", "10", "--side", "left"
+    )
+    assert "pain 4/10, before" in cli.ok("log", "pain", "4", "--moment", "before")
+    assert "pain 7/10" in cli.ok("log", "pain", "7", "--moment", "after")
+    assert "Saved the note" in cli.ok("log", "note", "Stiff after gardening")
+    out = cli.ok("history")
+    assert "Streak: 1 day in a row" in out
+    assert "Logged by hand" in out
+    assert "Pain trend" in out and "▄▆" in out  # 4 then 7 as blocks
+    assert "7/10" in out
+    with cli.app() as ctx:
+        (logged,) = history.list_workouts(ctx)
+        assert [(s.exercise_id, s.set_number, s.reps, s.side) for s in logged.sets] == [
+            ("bridge", 1, 10, None),
+            ("bridge", 2, 8, None),
+            ("lower_back_rotation", 1, 1, "left"),
+        ]
+        assert [p.score for p in history.pain_series(ctx)] == [4, 7]
+
+
+def test_history_with_nothing_yet(cli: Cli) -> None:
+    out = cli.ok("history")
+    assert "No workouts in the last 30 days yet" in out
+    assert "No pain ratings yet" in out
+
+
+def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("log", "set", "bridge", "--reps", "10")
+    cli.ok("log", "pain", "3", "--moment", "after")
+    rows = list(csv.DictReader(io.StringIO(cli.ok("export", "--format", "csv"))))
+    assert [(r["kind"], r["exercise_id"], r["reps"], r["pain_score"]) for r in rows] == [
+        ("set", "bridge", "10", ""),
+        ("pain", "", "", "3"),
+    ]
+    target = tmp_path / "out.json"
+    done = cli.run("export", "--format", "json", "--output", str(target))
+    assert done.returncode == 0 and "Wrote 1 workouts" in done.stderr
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["workouts"][0]["sets"][0]["reps"] == 10
+    assert data["pain"][0]["score"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("log", "pain", "12"), "pain must be a whole number from 0"),
+        (("log", "pain", "bad"), "pain must be a whole number from 0"),
+        (("log", "pain", "3", "--moment", "lunch"), "--moment must be one of"),
+        (("log", "set", "plank", "--reps", "3"), "unknown exercise 'plank'"),
+        (("log", "set", "bridge", "--reps", "-2"), "reps must be a whole number"),
+        (("log", "set", "bridge", "--reps", "3", "--side", "up"), "side must be left or right"),
+        (("log", "note", "  "), "a note needs some text"),
+        (("export", "--format", "xml"), "--format must be csv or json"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli: Cli, args: tuple[str, ...], words: str) -> None:
+    assert words in cli.fails(*args)
+    with cli.app() as ctx:
+        assert history.pain_series(ctx) == []
+        assert workouts.current_workout(ctx) is None
+
+
+def test_an_unreachable_database_or_bad_setting_is_one_line(cli: Cli) -> None:
+    line = cli.fails("history", env={"BACKCOACH_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/backcoach"})
+    assert "cannot open the database" in line and "127.0.0.1:1" in line
+    line = cli.fails("history", env={"BACKCOACH_CLOCK_SPEED": "-5"})
+    assert line == "backcoach: BACKCOACH_CLOCK_SPEED=-5: clock_speed must be above 0"
+    line = cli.fails("exercises", env={"BACKCOACH_DATABASE_URL": "nonsense"})
+    assert "not a valid URL" in line

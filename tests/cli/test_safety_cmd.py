@@ -1,0 +1,117 @@
+"""The safety commands run as a person would: the real ``backcoach`` entry point in a subprocess,
+a real SQLite file in a temporary data directory, answers typed on stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from backcoach.domain.redflags import load_red_flags
+
+N_QUESTIONS = len(load_red_flags().questions)
+
+
+def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    env.update({"BACKCOACH_DATA_DIR": str(data_dir), "BACKCOACH_VOICE": "false", "COLUMNS": "160"})
+    return subprocess.run(
+        [sys.executable, "-c", "from backcoach.cli.app import main; main()", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def test_red_flag_blocks_the_workout_with_the_advice_until_cleared(data_dir: Path) -> None:
+    screen = run(data_dir, "screen", stdin="y\n" + "n\n" * (N_QUESTIONS - 1))
+    assert screen.returncode == 0, screen.stderr
+    assert "Please get this checked today" in screen.stdout
+    assert "backcoach screen --cleared" in screen.stdout
+
+    blocked = run(data_dir, "workout")
+    assert blocked.returncode == 2
+    assert "Traceback" not in blocked.stderr
+    assert "Please get this checked today" in blocked.stderr
+    assert "emergency" in blocked.stderr
+
+    kept = run(data_dir, "screen", "--cleared", stdin="n\n")
+    assert kept.returncode == 0 and "stay paused" in kept.stdout
+    assert run(data_dir, "workout").returncode == 2
+
+    cleared = run(data_dir, "screen", "--cleared", "--note", "Seen by my GP", stdin="y\n")
+    assert cleared.returncode == 0, cleared.stderr
+    assert "open again" in cleared.stdout
+    log = run(data_dir, "log", "pain", "2", "--moment", "before")
+    assert log.returncode == 0, log.stderr
+
+
+def test_all_no_screen_then_checkin_and_progress(data_dir: Path) -> None:
+    screen = run(data_dir, "screen", stdin="n\n" * N_QUESTIONS)
+    assert screen.returncode == 0 and "No warning signs" in screen.stdout
+    checkin = run(data_dir, "checkin", "--pain", "3", "--no-leg", "--now")
+    assert checkin.returncode == 0, checkin.stderr
+    assert "3/10: Safe" in checkin.stdout
+    leg = run(data_dir, "checkin", "--pain", "3", "--leg")
+    assert "spreading down a leg" in leg.stdout
+    blocked = run(data_dir, "workout")
+    assert blocked.returncode == 2 and "safety questions again" in blocked.stderr
+    progress = run(data_dir, "progress")
+    assert progress.returncode == 0, progress.stderr
+    assert "no workout at this dose yet" in progress.stdout
+
+
+def test_questionnaires_and_outcomes_chart(data_dir: Path) -> None:
+    startback = run(data_dir, "questionnaire", "startback", stdin="n\nn\nn\nn\ny\ny\ny\ny\n4\n")
+    assert startback.returncode == 0, startback.stderr
+    assert "High risk" in startback.stdout
+    assert "Keele University" in startback.stdout
+    first = run(data_dir, "questionnaire", "rmdq", stdin="14\n")
+    assert first.returncode == 0 and "scores only" in first.stdout
+    run(data_dir, "questionnaire", "rmdq", stdin="8\n")
+    psfs = run(data_dir, "questionnaire", "psfs", stdin="Putting on socks\nLifting my son\n\n3\n5\n")
+    assert psfs.returncode == 0 and "average 4/10" in psfs.stdout
+    chart = run(data_dir, "outcomes")
+    assert chart.returncode == 0, chart.stderr
+    assert "Roland-Morris" in chart.stdout
+    assert "★ meaningful change, better" in chart.stdout
+    assert "STarT Back" in chart.stdout
+
+
+def test_reminders_ics_file(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reminders.ics"
+    done = run(
+        data_dir, "reminders", "--ics", str(out), "--time", "18:00", "--time", "07:30", "--days", "MO,WE,FR"
+    )
+    assert done.returncode == 0, done.stderr
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert sorted(e.decoded("dtstart").strftime("%H:%M") for e in events) == ["07:30", "18:00"]
+    assert all(e["rrule"]["BYDAY"] == ["MO", "WE", "FR"] for e in events)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("questionnaire", "nope"), "choose one of"),
+        (("reminders", "--ics", "x.ics", "--time", "25:00"), "HH:MM"),
+        (("progress", "--accept", "999"), "no suggestion number 999"),
+        (("screen", "--cleared"), "no open safety stop"),
+        (("questionnaire", "--every", "3"), "7 to 56"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(data_dir: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(data_dir, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

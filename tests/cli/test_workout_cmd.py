@@ -1,0 +1,192 @@
+"""``backcoach workout`` driven through a real pseudo-terminal with pexpect, on a fast clock.
+
+A full short program to the end; quitting half-way with q (then carrying on); Ctrl-C. Each time we
+check what the person sees, and then what is stored.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pexpect
+import pytest
+
+from backcoach.services import history, workouts
+
+from .conftest import Cli
+
+pytestmark = pytest.mark.slow
+
+QUICK = (
+    "program",
+    "create",
+    "Quick",
+    "--use",
+    "-e",
+    "bridge",
+    "-e",
+    "lower_back_rotation",
+    "-e",
+    "draw_in",
+    "--reps",
+    "bridge=3",
+    "--sets",
+    "lower_back_rotation=1",
+    "--reps",
+    "draw_in=2",
+    "--hold",
+    "draw_in=5",
+)
+
+
+def _spawn(cli: Cli, *args: str) -> pexpect.spawn:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "backcoach", "workout", *args],
+        env=cli.env,
+        encoding="utf-8",
+        dimensions=(40, 200),
+        timeout=60,
+    )
+    return child
+
+
+def _start(cli: Cli) -> pexpect.spawn:
+    cli.ok(*QUICK)
+    child = _spawn(cli)
+    child.expect_exact("from 0 (none) to 10 (worst)?")
+    return child
+
+
+def _bridge_by_enter(child: pexpect.spawn) -> None:
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 3")
+    child.send("\r")
+    child.expect_exact("1 of 3. Rep 2 of 3.")
+    child.send("\r")
+    child.expect_exact("2 of 3. Rep 3 of 3.")
+    child.send("\r")
+    child.expect_exact("Saved: set 1 of 1, 3 reps.")
+
+
+def _finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0)
+
+
+def test_a_full_workout_to_the_end(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("eleven\r")
+    child.expect_exact("Please type a whole number from 0 (no pain) to 10 (worst pain).")
+    child.send("3\r")
+    _bridge_by_enter(child)
+    # lower back rotation: one hold per side, a side change between them
+    child.expect_exact("Lower back rotational stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Saved: set 1 of 1, left side, 1 hold.")
+    child.expect_exact("Now switch to your right side.")
+    child.expect_exact("Saved: set 1 of 1, right side, 1 hold.")
+    # draw-in: pause during the first hold, carry on, both holds done
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\rp")
+    child.expect_exact("paused - press p to carry on")
+    child.send("p")
+    child.expect_exact("Carrying on.")
+    child.expect_exact("Saved: set 1 of 1, 2 holds.")
+    child.expect_exact("How is your back pain now, from 0 (none) to 10 (worst)?")
+    child.send("11\r")
+    child.expect_exact("Please type a whole number")
+    child.send("2\r")
+    child.expect_exact("Workout complete: 4 sets, 7 reps, 30 s held.")
+    child.expect_exact("Pain before 3/10, after 2/10.")
+    assert _finish(child) == 0
+
+    with cli.app() as ctx:
+        (done,) = history.list_workouts(ctx)
+        assert done.status == "finished" and done.program_slug == "quick"
+        assert [(s.exercise_id, s.side, s.reps, s.hold_s, s.source) for s in done.sets] == [
+            ("bridge", None, 3, 0.0, "manual"),
+            ("lower_back_rotation", "left", 1, 10.0, "timer"),
+            ("lower_back_rotation", "right", 1, 10.0, "timer"),
+            ("draw_in", None, 2, 5.0, "timer"),
+        ]
+        assert (done.pain_at("before"), done.pain_at("after")) == (3, 2)
+    out = cli.ok("history")
+    assert "Quick" in out and "finished" in out and "3 -> 2" in out
+    assert "Streak: 1 day in a row" in out
+
+
+def test_quitting_half_way_keeps_the_sets_and_carries_on_later(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("4\r")
+    _bridge_by_enter(child)
+    child.expect_exact("Press Enter when you are in position")
+    child.send("q")
+    child.expect_exact("Stopping here.")
+    child.expect_exact("(Enter to skip)")
+    child.send("\r")
+    child.expect_exact("Saved so far: 1 set.")
+    child.expect_exact("Bridge: set 1, 3 reps")
+    assert _finish(child) == 0
+    with cli.app() as ctx:
+        (stopped,) = history.list_workouts(ctx)
+        assert stopped.status == "in_progress"
+        assert [(s.exercise_id, s.reps) for s in stopped.sets] == [("bridge", 3)]
+        assert stopped.pain_at("before") == 4
+    assert "in progress" in cli.ok("history")
+
+    # Carrying on: no second pain question, straight to the first exercise not yet done.
+    child = _spawn(cli)
+    child.expect_exact("Carrying on where you stopped: 1 sets are already saved.")
+    child.expect_exact("Lower back rotational stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("s")  # skip this exercise
+    child.expect_exact("Skipped Lower back rotational stretch.")
+    child.expect_exact("Draw-in stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Saved: set 1 of 1, 2 holds.")
+    child.expect_exact("How is your back pain now")
+    child.send("4\r")
+    child.expect_exact("Workout complete: 2 sets, 5 reps, 10 s held.")
+    assert _finish(child) == 0
+    with cli.app() as ctx:
+        (done,) = history.list_workouts(ctx)
+        assert done.id == stopped.id and done.status == "finished"
+        assert [p.moment for p in done.pain] == ["before", "after"]
+
+
+def test_ctrl_c_keeps_the_sets_done_so_far(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("2\r")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 3")
+    child.send("2\r")  # typed the number done instead of pressing Enter after each rep
+    child.expect_exact("2 reps.")
+    child.expect_exact("Saved: set 1 of 1, 2 reps.")
+    child.expect_exact("Lower back rotational stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.sendintr()
+    child.expect_exact("Stopped (Ctrl-C).")
+    child.expect_exact("Saved so far: 1 set.")
+    assert _finish(child) == 130
+    with cli.app() as ctx:
+        workout = workouts.current_workout(ctx)
+        assert workout is not None
+        assert [(s.exercise_id, s.reps, s.source) for s in workout.sets] == [("bridge", 2, "manual")]
+
+
+def test_without_a_terminal_the_workout_explains_itself(cli: Cli) -> None:
+    assert "needs a terminal" in cli.fails("workout")
+    with cli.app() as ctx:
+        assert workouts.current_workout(ctx) is None
+
+
+def test_an_unknown_program_is_one_line(cli: Cli) -> None:
+    child = _spawn(cli, "no-such-program")
+    child.expect_exact("no program called 'no-such-program'")
+    assert _finish(child) == 2

@@ -1,0 +1,58 @@
+"""The moving exercise drawings: SVG built from the catalogue's key poses."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from backcoach.domain.catalogue_loader import load_catalogue
+from backcoach.domain.exercises import Exercise, KeyPose
+from backcoach.web.figures import MOVE_S, render_figure
+
+LYING = {
+    "head": (10.0, 50.0),
+    "shoulder": (18.0, 51.0),
+    "hip": (40.0, 52.0),
+    "knee": (52.0, 40.0),
+    "ankle": (62.0, 54.0),
+    "toe": (66.0, 55.0),
+    "elbow": (26.0, 53.0),
+    "wrist": (34.0, 54.0),
+}
+BRIDGE_UP = {**LYING, "hip": (40.0, 40.0), "shoulder": (20.0, 50.0)}
+
+
+def _bridge(poses: tuple[KeyPose, ...]) -> Exercise:
+    return dataclasses.replace(load_catalogue().get("bridge"), key_poses=poses)
+
+
+def test_the_figure_moves_between_the_key_poses_and_loops() -> None:
+    exercise = _bridge((KeyPose("down", LYING, 1.0), KeyPose("up", BRIDGE_UP, 2.0)))
+    svg = str(render_figure(exercise))
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title" in svg
+    leg = re.search(r'<polyline class="limb near leg" points="([^"]+)"><animate ([^>]+)/>', svg)
+    assert leg is not None
+    assert leg[1] == "40,52 52,40 62,54 66,55"  # still image: the first pose
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', leg[2]))
+    values = attrs["values"].split(";")
+    key_times = [float(t) for t in attrs["keyTimes"].split(";")]
+    # down (held 1 s), move, up (held 2 s), move back to down: the loop closes on the first pose
+    assert values[0] == values[1] == values[-1] == "40,52 52,40 62,54 66,55"
+    assert values[2] == values[3] == "40,40 52,40 62,54 66,55"
+    assert key_times[0] == 0 and key_times[-1] == 1 and key_times == sorted(key_times)
+    assert attrs["dur"] == f"{1 + 2 + 2 * MOVE_S:g}s"
+    assert len(attrs["keySplines"].split(";")) == len(values) - 1
+
+
+def test_far_limbs_fall_back_to_the_near_ones_and_no_poses_draw_nothing() -> None:
+    far = {**LYING, "far_knee": (50.0, 42.0), "far_ankle": (60.0, 54.0)}
+    svg = str(render_figure(_bridge((KeyPose("a", far, 0.5), KeyPose("b", BRIDGE_UP, 0.5)))))
+    assert "far-leg" in svg and "far-arm" in svg
+    assert str(render_figure(_bridge(()))) == ""
+
+
+def test_every_catalogue_exercise_has_a_moving_figure() -> None:
+    for exercise in load_catalogue():
+        svg = str(render_figure(exercise))
+        assert "<animate" in svg, exercise.id
+        assert svg.count("<polyline") >= 4, exercise.id

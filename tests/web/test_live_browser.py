@@ -1,0 +1,170 @@
+"""Live camera mode in real Chromium against a real server.
+
+Chromium's fake webcam plays a .y4m made here with ffmpeg from the real bridge clip
+(../shared/clips/dawi_bridge1_side.mp4, 3.0 s to 12.0 s: starts at the top, lowers, rests and
+rises once), and the page has to count exactly one bridge rep, show it in the player and store
+it. Without a camera the page explains why in plain words and the timer-only player works.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backcoach.config import Settings
+from backcoach.services.context import open_app
+from backcoach.services.programs import create_program, set_active_program
+from backcoach.services.workouts import get_workout, start_workout
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+BRIDGE_CLIP = "dawi_bridge1_side.mp4"
+CLIP_START_S = 3.0
+CLIP_LENGTH_S = 9.0
+# Chromium loops the fake video: the looped clip's next rise comes about 16 s after the camera
+# starts, so the count is read (and the camera stopped) the moment the page shows its first rep.
+COUNT_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def bridge_y4m(clips_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    out = tmp_path_factory.mktemp("fake-camera") / "bridge.y4m"
+    command = ["ffmpeg", "-v", "error", "-ss", f"{CLIP_START_S}", "-t", f"{CLIP_LENGTH_S}"]
+    command += ["-i", str(clips_dir / BRIDGE_CLIP), "-vf", "scale=640:360,fps=15", "-pix_fmt", "yuv420p"]
+    command += ["-f", "yuv4mpegpipe", "-y", str(out)]
+    subprocess.run(command, check=True, timeout=120)
+    return out
+
+
+def _screenshot(page: Any, name: str) -> None:
+    """docs/screenshots/<name>.png, as the other browser tests save theirs (the README shows them)."""
+    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS_DIR / f"{name}.png"), full_page=True)
+
+
+def _bridge_workout(data_dir: Path) -> int:
+    """A program of only the bridge, and a workout of it, in the server's own data directory."""
+    ctx = open_app(Settings(data_dir=data_dir))
+    try:
+        program = create_program(ctx, "Bridge only", ["bridge"])
+        set_active_program(ctx, program.slug)
+        return start_workout(ctx, program.slug).id
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def bridge_server(
+    start_server: Callable[..., str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path, int]]:
+    data_dir = tmp_path_factory.mktemp("live-data")
+    workout_id = _bridge_workout(data_dir)
+    url = start_server(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="40")
+    yield url, data_dir, workout_id
+
+
+def _open_bridge_set(page: Any, url: str, workout_id: int) -> None:
+    """Open the player and get past the pain question and the intro to the first bridge set."""
+    page.goto(f"{url}/workout/{workout_id}")
+    skip = page.locator("#pain-before-skip")
+    if skip.is_visible():
+        skip.click()
+    page.wait_for_function("() => window.backcoachPlayer && window.backcoachPlayer.currentStep()")
+    if page.evaluate("() => window.backcoachPlayer.currentStep().kind") == "intro":
+        page.click("#btn-done")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
+    assert page.evaluate("() => window.backcoachPlayer.currentStep().exercise_id") == "bridge"
+    assert page.locator("#count").inner_text() == "0"
+
+
+def test_live_camera_counts_one_bridge_rep(
+    launch_browser: Callable[..., Any], bridge_server: tuple[str, Path, int], bridge_y4m: Path
+) -> None:
+    url, data_dir, workout_id = bridge_server
+    browser = launch_browser(
+        [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={bridge_y4m}",
+        ]
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        _open_bridge_set(page, url, workout_id)
+        page.click("#live-toggle")
+        page.wait_for_selector("#live-panel[data-camera='on']")
+        # The skeleton comes back from the server: somebody is seen.
+        page.wait_for_function("() => window.backcoachLive.state.frames.replied > 0", timeout=60_000)
+        page.wait_for_function(
+            "() => document.getElementById('count').textContent !== '0'", timeout=COUNT_TIMEOUT_MS
+        )
+        counted = page.evaluate(
+            "() => [document.getElementById('count').textContent,"
+            " document.getElementById('live-reps').dataset.reps]"
+        )
+        _screenshot(page, "live_camera")
+        page.click("#live-toggle")
+        assert counted == ["1", "1"]
+        assert page.locator("#live-panel").get_attribute("data-camera") == "off"
+        assert page.locator("#count").inner_text() == "1"
+        # The person ends the set: the player saves it over the row the camera filled, not beside it.
+        page.evaluate(
+            "() => { window.setSaved = false;"
+            " document.addEventListener('backcoach:set-saved', () => { window.setSaved = true; }); }"
+        )
+        page.click("#btn-done")
+        page.wait_for_function("() => window.setSaved === true", timeout=30_000)
+    finally:
+        context.close()
+
+    ctx = open_app(Settings(data_dir=data_dir))
+    try:
+        bridge_sets = [s for s in get_workout(ctx, workout_id).sets if s.exercise_id == "bridge"]
+    finally:
+        ctx.close()
+    assert [(s.set_number, s.reps, s.source) for s in bridge_sets] == [(1, 1, "camera")]
+
+
+def test_without_a_camera_the_page_explains_and_the_timer_player_works(
+    launch_browser: Callable[..., Any],
+    start_server: Callable[..., str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    data_dir = tmp_path_factory.mktemp("no-camera-data")
+    workout_id = _bridge_workout(data_dir)
+    url = start_server(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="40")
+    # No fake camera and no permission prompt answered: the browser refuses the camera.
+    browser = launch_browser()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        _open_bridge_set(page, url, workout_id)
+        page.click("#live-toggle")
+        page.wait_for_selector("#live-panel[data-camera='unavailable']", timeout=30_000)
+        status = page.locator("#live-status").inner_text()
+        assert "timer keeps guiding you" in status
+        assert "+ and −" in status
+        assert page.locator("#live-toggle").inner_text().strip() == "Use camera"
+        assert page.locator("#live-body").is_hidden()
+        _screenshot(page, "live_camera_unavailable")
+        # The timer-only player still paces and counts the reps (fast clock), and + / − work.
+        page.click("#btn-start")
+        page.wait_for_function(
+            "() => Number(document.getElementById('count').textContent) >= 2", timeout=30_000
+        )
+        page.click("#btn-start")  # pause
+        before = int(page.locator("#count").inner_text())
+        page.click("#btn-plus")
+        assert int(page.locator("#count").inner_text()) == before + 1
+    finally:
+        context.close()
