@@ -187,7 +187,8 @@ def run() -> None:
         env.pop("BACKCOACH_DATABASE_URL", None)
         command = [sys.executable, "-m", "uvicorn", "backcoach.web.app:create_app", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-        server = subprocess.Popen(command, env=env, cwd=data_dir)
+        log = (data_dir / "server.log").open("wb")
+        server = subprocess.Popen(command, env=env, cwd=data_dir, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_for_port(port, server)
             url = f"ws://127.0.0.1:{port}/ws/live"
@@ -206,6 +207,7 @@ def run() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+            log.close()
 
 
 if __name__ == "__main__":

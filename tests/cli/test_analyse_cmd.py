@@ -79,6 +79,17 @@ def test_an_exercise_outside_the_nine_is_not_counted(clips_dir: Path) -> None:
     assert "Reps:" not in result.stdout
 
 
+def test_a_pelvic_tilt_is_reported_as_a_timer_not_a_confident_count(tmp_path: Path, clips_dir: Path) -> None:
+    trace = clips_dir / "traces" / "polybag_pelvic_tilt_side.trace.jsonl"
+    result = backcoach("analyse", trace, "-e", "pelvic_tilt", "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    assert "guided timer" in result.stdout
+    assert "Form: not checked" in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["camera_counts"] is False
+    assert report["confidence"] < 0.5
+
+
 def test_findings_show_their_time_and_cue(tmp_path: Path) -> None:
     from backcoach.motion.synthetic import synthesise
     from backcoach.motion.traces import write_trace

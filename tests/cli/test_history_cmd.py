@@ -87,3 +87,13 @@ def test_an_unreachable_database_or_bad_setting_is_one_line(cli: Cli) -> None:
     assert line == "backcoach: BACKCOACH_CLOCK_SPEED=-5: clock_speed must be above 0"
     line = cli.fails("exercises", env={"BACKCOACH_DATABASE_URL": "nonsense"})
     assert "not a valid URL" in line
+
+
+def test_the_cli_on_each_database(cli: Cli, database_url: str) -> None:
+    """The same commands on SQLite and, when configured, on PostgreSQL via BACKCOACH_DATABASE_URL."""
+    on_db = {"BACKCOACH_DATABASE_URL": database_url}
+    for args in (("log", "set", "bridge", "--reps", "9"), ("log", "pain", "3", "--moment", "after")):
+        done = cli.run(*args, env=on_db)
+        assert done.returncode == 0, done.stderr
+    done = cli.run("history", env=on_db)
+    assert done.returncode == 0 and "Logged by hand" in done.stdout and "3/10" in done.stdout

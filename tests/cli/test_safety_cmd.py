@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 from icalendar import Calendar
 
@@ -29,6 +30,28 @@ def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
+def run_in_terminal(data_dir: Path, *args: str) -> tuple[int | None, str]:
+    """Run a command in a pseudo-terminal (the guided workout needs one); its exit status and output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    env.update({"BACKCOACH_DATA_DIR": str(data_dir), "BACKCOACH_VOICE": "false"})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", "from backcoach.cli.app import main; main()", *args],
+        env=env,
+        encoding="utf-8",
+        dimensions=(40, 160),
+        timeout=120,
+    )
+    try:
+        child.expect(pexpect.EOF)
+    except pexpect.TIMEOUT:
+        child.terminate(force=True)
+        raise AssertionError(f"backcoach {' '.join(args)} did not stop: {child.before}") from None
+    output = child.before or ""
+    child.close()
+    return child.exitstatus, " ".join(output.split())
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
@@ -40,15 +63,15 @@ def test_red_flag_blocks_the_workout_with_the_advice_until_cleared(data_dir: Pat
     assert "Please get this checked today" in screen.stdout
     assert "backcoach screen --cleared" in screen.stdout
 
-    blocked = run(data_dir, "workout")
-    assert blocked.returncode == 2
-    assert "Traceback" not in blocked.stderr
-    assert "Please get this checked today" in blocked.stderr
-    assert "emergency" in blocked.stderr
+    status, output = run_in_terminal(data_dir, "workout")
+    assert status == 2
+    assert "Traceback" not in output
+    assert "Please get this checked today" in output
+    assert "emergency" in output
 
     kept = run(data_dir, "screen", "--cleared", stdin="n\n")
     assert kept.returncode == 0 and "stay paused" in kept.stdout
-    assert run(data_dir, "workout").returncode == 2
+    assert run_in_terminal(data_dir, "workout")[0] == 2
 
     cleared = run(data_dir, "screen", "--cleared", "--note", "Seen by my GP", stdin="y\n")
     assert cleared.returncode == 0, cleared.stderr
@@ -65,8 +88,8 @@ def test_all_no_screen_then_checkin_and_progress(data_dir: Path) -> None:
     assert "3/10: Safe" in checkin.stdout
     leg = run(data_dir, "checkin", "--pain", "3", "--leg")
     assert "spreading down a leg" in leg.stdout
-    blocked = run(data_dir, "workout")
-    assert blocked.returncode == 2 and "safety questions again" in blocked.stderr
+    status, output = run_in_terminal(data_dir, "workout")
+    assert status == 2 and "safety questions again" in output
     progress = run(data_dir, "progress")
     assert progress.returncode == 0, progress.stderr
     assert "no workout at this dose yet" in progress.stdout
@@ -115,3 +138,21 @@ def test_bad_input_is_one_line_and_exit_2(data_dir: Path, args: tuple[str, ...],
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_interactive_checkin_and_all_questionnaires(data_dir: Path) -> None:
+    run(data_dir, "screen", stdin="n\n" * N_QUESTIONS)
+    checkin = run(data_dir, "checkin", stdin="4\nn\n")
+    assert checkin.returncode == 0, checkin.stderr
+    assert "4/10: Acceptable" in checkin.stdout
+    wrong_then_right = run(data_dir, "checkin", "--no-leg", stdin="eleven\n11\n2\n")
+    assert "Please type a whole number from 0 to 10" in wrong_then_right.stdout
+    assert "2/10: Safe" in wrong_then_right.stdout
+    # all: pain, STarT Back (9), PSFS (activities then ratings), RMDQ score
+    answers = "5\n" + "n\n" * 8 + "2\n" + "Walking the dog\n\n6\n" + "10\n"
+    everything = run(data_dir, "questionnaire", stdin=answers)
+    assert everything.returncode == 0, everything.stderr
+    assert "Low risk" in everything.stdout
+    assert "average 6/10" in everything.stdout
+    assert "Roland-Morris 10/24" in everything.stdout
+    assert "every 14 days" in everything.stdout

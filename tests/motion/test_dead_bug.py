@@ -1,4 +1,4 @@
-"""Dead bug: reps per side on the real clip (6.7 fps) and on generated motion, the resting diagonal, faults."""
+"""Dead bug: reps per side on the real clip (6.7 fps) and generated motion, the resting diagonal, faults."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def _run(frames: Iterable[PoseFrame]) -> tuple[list[Feedback], Feedback]:
 
 
 def test_the_real_clip_counts_two_reps_one_each_side(clips_dir: Path) -> None:
-    entry = next(e for e in json.loads((clips_dir / "labels.json").read_text()) if e["exercise"] == "dead_bug")
+    entry = next(
+        e for e in json.loads((clips_dir / "labels.json").read_text()) if e["exercise"] == "dead_bug"
+    )
     _, frames = read_trace(clips_dir / entry["trace"])
     feedbacks, final = _run(frames)
     assert final.total_reps == entry["reps"] == 2
@@ -67,7 +69,9 @@ def test_half_reached_limbs_and_rushed_reps_are_found() -> None:
     fast = synthesise("dead_bug", reps=4, faults=["moving_too_fast"], seed=7)
     feedbacks, final = _run(fast.frames)
     rushed = [f for fb in feedbacks for f in fb.findings if f.code == "moving_too_fast"]
-    assert rushed and all(f.value is not None and f.value < DEFAULT_THRESHOLDS["dead_bug_min_rep_s"] for f in rushed)
+    assert rushed and all(
+        f.value is not None and f.value < DEFAULT_THRESHOLDS["dead_bug_min_rep_s"] for f in rushed
+    )
     assert final.reps == fast.expected_reps
 
 

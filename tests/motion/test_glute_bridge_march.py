@@ -72,3 +72,16 @@ def test_knee_lifts_without_a_bridge_are_not_marches() -> None:
         frames.append(PoseFrame(frame.t_ms, lm, frame.width, frame.height))
     _, _, final = _run(frames)
     assert final.total_reps == 0
+
+
+def test_the_near_leg_is_still_counted_when_the_far_leg_is_hidden() -> None:
+    trace = synthesise("glute_bridge_march", seed=7)
+    frames = []
+    for frame in trace.frames:
+        lm = frame.landmarks
+        if lm is not None:
+            lm = lm.copy()
+            lm[[12, 24, 26, 28], 3] = 0.2  # the right shoulder, hip, knee, ankle are never seen well
+        frames.append(PoseFrame(frame.t_ms, lm, frame.width, frame.height))
+    _, _, final = _run(frames)
+    assert final.reps["left"] == trace.expected_reps["left"]

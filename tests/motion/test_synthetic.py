@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 
 import numpy as np
@@ -30,7 +31,7 @@ def _at(frames: tuple[PoseFrame, ...], t_s: float) -> PoseFrame:
 def test_every_exercise_makes_a_well_formed_trace(exercise: str) -> None:
     trace = synthesise(exercise, seed=1)
     times = [f.t_ms for f in trace.frames]
-    assert all(b > a for a, b in zip(times, times[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(times))
     assert times[1] - times[0] == pytest.approx(1000.0 / 30.0, abs=1e-3)
     for frame in trace.frames[:: max(1, len(trace.frames) // 20)]:
         assert frame.landmarks is not None and frame.landmarks.shape == (33, 4)
@@ -116,7 +117,9 @@ def test_known_answers_follow_the_rep_and_hold_rules() -> None:
     assert rotation.expected_hold_sides == ("left", "right", "left")
     march = synthesise("glute_bridge_march", reps=5)
     assert march.expected_reps == {"right": 3, "left": 2}
-    assert synthesise("bridge", faults=["hips_not_high_enough"]).expected_findings == ("hips_not_high_enough",)
+    assert synthesise("bridge", faults=["hips_not_high_enough"]).expected_findings == (
+        "hips_not_high_enough",
+    )
 
 
 def test_noise_dropout_and_seed() -> None:

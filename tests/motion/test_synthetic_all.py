@@ -41,7 +41,10 @@ def warning_codes(findings: Sequence[Finding]) -> set[str]:
 
 
 def hold_errors_s(expected: Sequence[tuple[float, float]], result: Feedback) -> list[float]:
-    got = [(h.start_ms / 1000.0, (h.end_ms if h.end_ms is not None else result.t_ms) / 1000.0) for h in result.holds]
+    got = [
+        (h.start_ms / 1000.0, (h.end_ms if h.end_ms is not None else result.t_ms) / 1000.0)
+        for h in result.holds
+    ]
     assert len(got) == len(expected), (got, expected)
     errors = []
     for (start, end), (want_start, want_end) in zip(got, expected, strict=True):
@@ -66,7 +69,8 @@ def check(exercise: str, trace: SyntheticTrace, hold_tolerance_s: float = HOLD_T
 # of the move out of the position (the rest of the answer is right).
 LATE_HOLD_END = pytest.mark.xfail(reason="hold end ~0.35 s late on synthetic motion", strict=False)
 CLEAN = [
-    pytest.param(e, marks=LATE_HOLD_END) if e in ("cat_stretch", "forearm_plank") else e for e in ANALYSED_EXERCISES
+    pytest.param(e, marks=LATE_HOLD_END) if e in ("cat_stretch", "forearm_plank") else e
+    for e in ANALYSED_EXERCISES
 ]
 
 

@@ -213,3 +213,15 @@ def test_a_video_cut_short_is_analysed_with_a_note(tmp_path: Path, clips_dir: Pa
     report = analyse_path(cut, "forearm_plank")
     assert 0 < report.frames < 50
     assert any("ends early" in note and "of its 50 frames" in note for note in report.notes)
+
+
+def test_evaluate_labels_runs_pose_on_a_clip_without_a_trace(tmp_path: Path, clips_dir: Path) -> None:
+    (tmp_path / "plank.mp4").write_bytes((clips_dir / "ngo_forearm_plank_side.mp4").read_bytes())
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps([{"clip": "plank.mp4", "exercise": "forearm_plank", "holds_s": [[0.0, 5.0]]}]))
+    report = evaluate_labels(path)
+    (clip,) = report.clips
+    assert clip.source == str(tmp_path / "plank.mp4")
+    assert clip.score.recognised == "forearm_plank"
+    assert report.summary.holds == 1
+    assert report.summary.hold_error_s_median is not None and report.summary.hold_error_s_median <= 0.5

@@ -109,6 +109,8 @@ def test_today_view_shows_a_workout_to_resume(ctx: AppContext) -> None:
     open_id = _workout_on(ctx, TODAY, finish=False)
     view = history.today_view(ctx, TODAY)
     assert view.current_workout is not None and view.current_workout.id == open_id
+    plan = workouts.workout_plan(ctx, open_id)
+    assert view.resume_step_index is not None and plan[view.resume_step_index].exercise_id == "pelvic_tilt"
     assert view.done_today and view.streak_days == 1
     assert [w.id for w in view.workouts_today] == [open_id]
 

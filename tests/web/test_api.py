@@ -148,6 +148,7 @@ def test_an_open_red_flag_blocks_starting_a_workout(client: TestClient) -> None:
     assert response.status_code == 409
     assert response.json()["error"] == "safety_stop" and response.json()["advice"]
     assert client.get("/api/workouts/current").json() is None
+    assert "Workouts are paused" in client.get("/").text
     page = client.post("/workout/start", data={"form_token": "t"}, follow_redirects=True)
     assert "clinician" in page.text.lower()
     assert client.get("/api/workouts/current").json() is None

@@ -173,6 +173,8 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
     with client.websocket_connect("/ws/live") as ws:
         ws.send_text("{not json")
         _expect_error(ws, "not JSON")
+        ws.send_text("[" * 200_000)
+        _expect_error(ws, "not JSON")
         ws.send_text(json.dumps([1, 2, 3]))
         _expect_error(ws, "type")
         ws.send_text(json.dumps({"type": "dance"}))

@@ -116,15 +116,20 @@ def render_report(report: AnalysisReport) -> str:
             )
     elif report.exercise is not None and _counts_holds_only(report.exercise):
         lines.append("Holds: none")
-    if report.findings:
+    # "camera_cannot_see" is said once by timer-only analysers: the note below says it in words.
+    timer_only = not report.camera_counts
+    findings = [f for f in report.findings if not (timer_only and f.code == "camera_cannot_see")]
+    if findings:
         lines.append("Form:")
-        for finding in report.findings:
+        for finding in findings:
             words = finding.cue or finding.code.replace("_", " ")
             side = f" ({finding.side})" if finding.side else ""
             again = ""
             if finding.times > 1:
                 again = f" (seen {finding.times} times, until {format_time_s(finding.last_t_s)})"
             lines.append(f"  {format_time_s(finding.t_s)}  {finding.code}{side}: {words}{again}")
+    elif timer_only:
+        lines.append("Form: not checked (a camera cannot see this exercise well)")
     else:
         lines.append("Form: nothing to correct was seen")
     if report.framing:

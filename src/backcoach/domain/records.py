@@ -50,7 +50,8 @@ class SetRecord:
 
     ``reps`` counts movements, or holds for a hold exercise. ``hold_s`` is the seconds held
     per hold (0 for plain reps), so the time held in the set is ``reps * hold_s``.
-    ``side`` is None when the exercise has no sides or the sides alternate inside the set.
+    ``side`` is None when the exercise has no sides or the sides alternate inside the set; an
+    alternating set's ``reps`` is then the total over both sides (10 each side is 20).
     ``client_id`` is the caller's id for the set: recording the same id again updates it.
     """
 
@@ -171,7 +172,8 @@ class TodayView:
     """What the Today page and ``backcoach history`` show first.
 
     ``program`` is the active program.
-    ``current_workout`` is a workout left in progress, to resume. ``morning_checkin_due``
+    ``current_workout`` is a workout left in progress, to resume from step ``resume_step_index``
+    of its plan. ``morning_checkin_due``
     is the last finished workout from before today that has no next-morning pain rating yet.
     """
 
@@ -180,6 +182,7 @@ class TodayView:
     workouts_today: tuple[WorkoutRecord, ...] = ()
     current_workout: WorkoutRecord | None = None
     morning_checkin_due: WorkoutRecord | None = None
+    resume_step_index: int | None = None
 
     @property
     def done_today(self) -> bool:

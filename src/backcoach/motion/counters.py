@@ -70,6 +70,11 @@ class RepCounter:
     A rep is counted on reaching the target from ``start``, unless it comes sooner than
     ``min_rep_ms`` after the previous one (then it is taken for noise).
 
+    Optionally the zones are also relative to the movement itself, for people who do not
+    go all the way back between reps: with ``rise`` the target is also reached by moving
+    that far towards it from the lowest point since leaving it, and with ``drop`` it is
+    also left by moving that far back from the best point reached in it.
+
     ``phase`` names the current phase with ``phase_names`` = (at start, moving towards
     the target, at target, moving back), e.g. ("down", "rising", "top", "lowering").
     """
@@ -81,8 +86,14 @@ class RepCounter:
         min_rep_ms: float = 600.0,
         start_frames: int = 2,
         phase_names: tuple[str, str, str, str] = ("down", "rising", "top", "lowering"),
+        rise: float | None = None,
+        drop: float | None = None,
     ) -> None:
         self.zone = Hysteresis(enter, exit)
+        self.rise = rise
+        self.drop = drop
+        self._extreme = math.nan  # lowest since leaving the target, or best since reaching it
+        self._been_out = True  # out past the exit threshold since the last time at the target
         self.min_rep_ms = min_rep_ms
         self.start_frames = max(1, start_frames)
         self.phase_names = phase_names
@@ -108,9 +119,13 @@ class RepCounter:
     def _name_phase(self, value: float) -> str:
         at_start, towards, at_target, back = self.phase_names
         if self.state == "start":
-            return at_start if self.zone.left(value) else towards
+            if self.zone.left(value) or (self.rise is not None and value == self._extreme):
+                return at_start
+            return towards
         if self.state == "target":
-            return at_target if self.zone.reached(value) else back
+            if self.zone.reached(value) or (self.drop is not None and value == self._extreme):
+                return at_target
+            return back
         return "unknown"
 
     def update(self, value: float | None, t_ms: float) -> bool:
@@ -121,17 +136,29 @@ class RepCounter:
         if self.state == "unknown":
             self._settle(value)
         else:
-            was = self.zone.state
-            now = self.zone.update(value)
-            if now and not was:
-                self.state = "target"
-                if t_ms - self.last_rep_ms >= self.min_rep_ms:
-                    self.count += 1
-                    self.last_rep_ms = t_ms
-                    self.rep_times_ms.append(t_ms)
-                    counted = True
-            elif was and not now:
-                self.state = "start"
+            sign = 1.0 if self.zone.high else -1.0
+            if self.state == "start":
+                if math.isnan(self._extreme) or sign * value < sign * self._extreme:
+                    self._extreme = value
+                if self.zone.left(value):
+                    self._been_out = True
+                risen = self.rise is not None and sign * (value - self._extreme) >= self.rise
+                # the fixed zone re-arms only once the value was out past the exit threshold
+                if (self.zone.reached(value) and self._been_out) or risen:
+                    self._been_out = False
+                    self.state, self.zone.state, self._extreme = "target", True, value
+                    if t_ms - self.last_rep_ms >= self.min_rep_ms:
+                        self.count += 1
+                        self.last_rep_ms = t_ms
+                        self.rep_times_ms.append(t_ms)
+                        counted = True
+            else:
+                if math.isnan(self._extreme) or sign * value > sign * self._extreme:
+                    self._extreme = value
+                dropped = self.drop is not None and sign * (self._extreme - value) >= self.drop
+                if self.zone.left(value) or dropped:
+                    self.state, self.zone.state, self._extreme = "start", False, value
+                    self._been_out = self.zone.left(value)
         self.phase = self._name_phase(value)
         return counted
 

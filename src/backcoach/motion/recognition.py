@@ -10,7 +10,9 @@ lifting face down (superman), a limb reaching out on all fours (bird dog, not on
 Posture and motion together make a vote per frame, and the votes add up over time (the
 streaming :class:`ExerciseRecogniser` forgets slowly, ``recognise_frames`` keeps the whole
 clip). The answer is the exercise with the largest share, with that share as its confidence;
-it is ``decided`` once about two seconds of votes agree.
+it is ``decided`` once about two seconds of votes agree. Votes from a posture that several
+exercises start from (still on all fours, lying face down, a bridge held without a march)
+count, but cannot decide the answer on their own.
 
 Lying still on the back with the knees bent is the start of the pelvic tilt and of the
 draw-in, and a camera cannot tell them apart; such frames vote for both, the pelvic tilt a
@@ -40,6 +42,9 @@ _SAMPLE_MS = 60.0
 _FORGET_S = 8.0
 _DECIDE_WEIGHT_S = 2.0
 _DECIDE_SHARE = 0.55
+# A vote marked with this key is a posture that several exercises (or none) start from: it
+# counts for its share, but it cannot make the answer decided.
+_AMBIGUOUS = "_ambiguous"
 _UPRIGHT_FORGET_PER_S = 0.02  # torso lengths a second
 _ROTATION_MEMORY_MS = 15000.0
 
@@ -230,13 +235,13 @@ def _vote(posture: str, window: _Window, memory: _Memory) -> dict[str, float]:
             return {UNKNOWN: 1.0}  # a limb reaching out: a bird dog, not one of the nine
         if window.spread("head_drop") > 0.3 or window.spread("trunk_deg") > 6.0:
             return {"cat_stretch": 1.0}
-        return {"cat_stretch": 0.4, UNKNOWN: 0.6}
+        return {"cat_stretch": 0.4, UNKNOWN: 0.6, _AMBIGUOUS: 1.0}
     if posture == "plank":
         return {"forearm_plank": 1.0}
     if posture == "prone":
         if window.spread("wrist_height_max") > 0.15 or window.spread("trunk_deg") > 5.0:
             return {"superman": 1.0}
-        return {"superman": 0.5, UNKNOWN: 0.5}
+        return {"superman": 0.5, UNKNOWN: 0.5, _AMBIGUOUS: 1.0}
     if posture in ("bridge_up", "crook", "tabletop", "supine_flat"):
         if posture == "tabletop" or window.seen_posture("tabletop"):
             return {"dead_bug": 1.0}
@@ -246,13 +251,13 @@ def _vote(posture: str, window: _Window, memory: _Memory) -> dict[str, float]:
             lift = max(window.spread("knee_height_left"), window.spread("knee_height_right"))
             if lift > 0.3:
                 return {"glute_bridge_march": 1.0}
-            return {"bridge": 0.5, "glute_bridge_march": 0.5}
+            return {"bridge": 0.5, "glute_bridge_march": 0.5, _AMBIGUOUS: 1.0}
         if memory.knees_dropped:
             return {"lower_back_rotation": 1.0}
         if posture == "crook":
             if memory.recently_dropped:
                 return {"lower_back_rotation": 0.6, "pelvic_tilt": 0.2, "draw_in": 0.2}
-            return {"pelvic_tilt": 0.55, "draw_in": 0.45}
+            return {"pelvic_tilt": 0.6, "draw_in": 0.4}
         return {UNKNOWN: 1.0}
     if posture == "seated":
         if window.spread("trunk_deg") > 8.0 or window.spread("head_drop") > 0.3:
@@ -275,10 +280,16 @@ class _Memory:
 
     def update(self, t_ms: float, m: _Measures, posture: str) -> None:
         self.knees_dropped = False
-        lying_bent = posture in ("crook", "supine_flat") and abs(m.trunk_deg) < 15.0 and m.knee_min_deg < 135.0
+        lying_bent = (
+            posture in ("crook", "supine_flat") and abs(m.trunk_deg) < 15.0 and m.knee_min_deg < 135.0
+        )
         if posture == "crook" and not math.isnan(m.knee_height_max):
             forget = _UPRIGHT_FORGET_PER_S * max(0.0, t_ms - self.knee_up_t_ms) / 1000.0
-            up = m.knee_height_max if math.isnan(self.knee_up) else max(m.knee_height_max, self.knee_up - forget)
+            up = (
+                m.knee_height_max
+                if math.isnan(self.knee_up)
+                else max(m.knee_height_max, self.knee_up - forget)
+            )
             if m.knee_height_max >= 0.9 * up and not math.isnan(m.knee_depth):
                 # the knees' depth while upright (MediaPipe's depth of knees sits off the hips')
                 d = self.knee_depth_up
@@ -298,12 +309,13 @@ class _Memory:
 
 
 class _Votes:
-    """Votes weighted by time, optionally forgotten with a time constant."""
+    """Votes weighted by time (seconds), optionally forgotten with a time constant."""
 
     def __init__(self, forget_s: float | None) -> None:
         self.forget_s = forget_s
         self.totals: dict[str, float] = {}
         self.weight_s = 0.0
+        self.certain_s = 0.0  # weight of the votes that were not ambiguous
 
     def add(self, vote: dict[str, float], dt_s: float) -> None:
         if self.forget_s is not None:
@@ -311,9 +323,14 @@ class _Votes:
             for key in self.totals:
                 self.totals[key] *= keep
             self.weight_s *= keep
+        if self.forget_s is not None:
+            self.certain_s *= keep
         for key, share in vote.items():
-            self.totals[key] = self.totals.get(key, 0.0) + share * dt_s
+            if key != _AMBIGUOUS:
+                self.totals[key] = self.totals.get(key, 0.0) + share * dt_s
         self.weight_s += dt_s
+        if _AMBIGUOUS not in vote:
+            self.certain_s += dt_s
 
     def recognition(self) -> Recognition:
         total = sum(self.totals.values())
@@ -323,7 +340,7 @@ class _Votes:
         best = max(shares, key=lambda key: shares[key])
         share = shares[best]
         confidence = share * min(1.0, self.weight_s / (1.5 * _DECIDE_WEIGHT_S))
-        decided = self.weight_s >= _DECIDE_WEIGHT_S and share >= _DECIDE_SHARE
+        decided = self.certain_s >= _DECIDE_WEIGHT_S and share >= _DECIDE_SHARE
         return Recognition(best, round(confidence, 3), decided, dict(sorted(shares.items())))
 
 

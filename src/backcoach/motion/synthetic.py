@@ -74,7 +74,15 @@ _P = {
     "sitting": make_pose(92, 90, (265, 190), (180, 270, 180)),
     "kneeling": make_pose(90, 90, (270, 270), (270, 0, 0)),
 }
-STILL_POSES: tuple[str, ...] = ("standing", "sitting", "kneeling", "supine", "crook_lying", "prone", "all_fours")
+STILL_POSES: tuple[str, ...] = (
+    "standing",
+    "sitting",
+    "kneeling",
+    "supine",
+    "crook_lying",
+    "prone",
+    "all_fours",
+)
 
 # Which landmark stays put horizontally while the body moves (the part resting on the floor).
 _ANCHOR = {
@@ -249,7 +257,13 @@ def _plan(
 ) -> _Plan:
     sides = ("right", "left")
     if exercise == "forearm_plank":
-        target = _P["plank_sagging" if "hips_sagging" in faults else "plank_piking" if "hips_piking" in faults else "plank"]
+        target = _P[
+            "plank_sagging"
+            if "hips_sagging" in faults
+            else "plank_piking"
+            if "hips_piking" in faults
+            else "plank"
+        ]
         plan = _Plan([target if start_in_target else _P["kneel_forearms"]])
         for index, hold in enumerate(holds):
             if index == 0 and start_in_target:
@@ -283,9 +297,9 @@ def _plan(
         # a still hold runs from arrival to when the move out is 5 % done (visibly moving)
         settle_s = math.acos(0.9) / math.pi * move_s
         for index, hold in enumerate(holds):
-            start = plan.t
+            arrived_s = plan.t
             plan.stay(hold)
-            plan.holds.append((start, plan.t + settle_s))
+            plan.holds.append((arrived_s, plan.t + settle_s))
             plan.hold_sides.append(None)
             if index < len(holds) - 1:
                 # the release: the legs slide down and come back up
@@ -372,7 +386,9 @@ def _plan(
     plan.reps = {"left": 0, "right": 0} if sided else {"both": 0}
     for index in range(reps):
         side = sides[index % 2] if sided else "both"
-        plan.rep(target_of(side), start, side=side, move_s=move_s, hold_s=hold_s, rest_s=rest_s, hold=with_hold)
+        plan.rep(
+            target_of(side), start, side=side, move_s=move_s, hold_s=hold_s, rest_s=rest_s, hold=with_hold
+        )
     if exercise == "glute_bridge_march":
         plan.move(_P["crook_lying"], 1.0)
         plan.stay(rest_s)
@@ -490,7 +506,7 @@ def synthesise(
         start_in_target,
     )
     duration_s = plan.t
-    count = int(math.floor(duration_s * fps)) + 1
+    count = math.floor(duration_s * fps) + 1
     breathing = 0.4 * np.sin(2 * math.pi * np.arange(count) / fps / 4.0 + rng.uniform(0, 6.28))
     poses = []
     for i in range(count):
@@ -504,7 +520,8 @@ def synthesise(
     return SyntheticTrace(
         header=header,
         frames=_frames(landmarks, fps, dropout, rng, width, height),
-        expected_reps=dict(plan.reps) if exercise_id not in ("forearm_plank", "lower_back_rotation", "draw_in")
+        expected_reps=dict(plan.reps)
+        if exercise_id not in ("forearm_plank", "lower_back_rotation", "draw_in")
         else {},
         expected_holds_s=tuple((round(a, 3), round(b, 3)) for a, b in plan.holds),
         expected_findings=tuple(faults),
@@ -533,7 +550,7 @@ def synthesise_still(
     if pose_name not in STILL_POSES:
         raise ValueError(f"unknown pose {pose_name!r}; known: {', '.join(STILL_POSES)}")
     rng = np.random.default_rng(seed)
-    count = int(math.floor(duration_s * fps)) + 1
+    count = math.floor(duration_s * fps) + 1
     base = _P[pose_name]
     t = np.arange(count) / fps
     phase = rng.uniform(0, 6.28, 3)

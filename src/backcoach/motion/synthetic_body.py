@@ -179,7 +179,11 @@ def compute_world_points(pose: FloatArray, size: BodySize) -> FloatArray:
         put(Landmark[f"{name}_HIP"], hip, hw["hip"] * zsign)
         put(Landmark[f"{name}_KNEE"], knee, hw["knee"] * zsign * gap)
         put(Landmark[f"{name}_ANKLE"], ankle, hw["ankle"] * zsign * gap)
-        put(Landmark[f"{name}_HEEL"], ankle - size.heel_back * foot_dir - size.heel_down * up, hw["ankle"] * zsign * gap)
+        put(
+            Landmark[f"{name}_HEEL"],
+            ankle - size.heel_back * foot_dir - size.heel_down * up,
+            hw["ankle"] * zsign * gap,
+        )
         put(
             Landmark[f"{name}_FOOT_INDEX"],
             ankle + size.toe_fwd * foot_dir - size.toe_down * up,

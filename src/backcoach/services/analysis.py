@@ -121,8 +121,9 @@ class AnalysisReport:
     the recogniser decided; None: only at the end) are set when the exercise was not given.
     ``reps`` maps a side ("left", "right") or "both" to the count.
     ``camera_counts`` is False when the exercise cannot be seen by a camera (the counts
-    are then not to be trusted); ``confidence`` is 0..1. ``notes`` are things a person should
-    know about the reading (a video that ends early).
+    are then not to be trusted); ``confidence`` (0..1) is the analyser's mean over the frames
+    with a person. ``notes`` are things a person should know about the reading (a video
+    that ends early).
     """
 
     source: str
@@ -378,7 +379,13 @@ def _run(
             for h in last.holds
         )
         findings = _finding_reports((f for f in feedbacks if f is not None), cues)
-        confidence = float(last.confidence)
+        # Over the frames with a person: a person walking out at the end is not a doubt about the counts.
+        seen = [
+            f.confidence
+            for f, frame in zip(feedbacks, frames, strict=True)
+            if f and frame.landmarks is not None
+        ]
+        confidence = float(sum(seen) / len(seen)) if seen else 0.0
         camera_counts = bool(last.camera_counts)
     report = AnalysisReport(
         source=source,

@@ -13,7 +13,7 @@ from backcoach.domain.records import Adherence, ExercisePoint, PainRecord, Today
 from backcoach.services.context import AppContext
 from backcoach.services.errors import NotFound
 from backcoach.services.programs import active_program
-from backcoach.services.workouts import current_workout
+from backcoach.services.workouts import current_workout, next_step_index
 
 __all__ = [
     "adherence",
@@ -132,10 +132,18 @@ def today_view(ctx: AppContext, today: date) -> TodayView:
     start = _day_start(today)
     with ctx.repository() as repo:
         todays = repo.list_workouts(since=start, until=start + timedelta(days=1))
+    resume = current_workout(ctx)
+    resume_index = None
+    if resume is not None:
+        try:
+            resume_index = next_step_index(ctx, resume.id)
+        except NotFound:  # its program was deleted: nothing to resume into
+            resume = None
     return TodayView(
         program=active_program(ctx),
         adherence=adherence(ctx, today),
         workouts_today=tuple(todays),
-        current_workout=current_workout(ctx),
+        current_workout=resume,
         morning_checkin_due=morning_checkin_due(ctx, today),
+        resume_step_index=resume_index,
     )

@@ -168,7 +168,7 @@ class _Connection:
             return
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             await self._send_error("That message is not JSON.")
             return
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
@@ -189,6 +189,9 @@ class _Connection:
             await self._send_error(str(exc), frame_id if isinstance(frame_id, int) else None)
         except BackcoachError as exc:
             await self._send_error(str(exc))
+        except Exception:
+            log.exception("live %s message failed", kind)
+            await self._send_error("Something went wrong on our side; your counts so far are saved.")
 
     async def _on_landmarks(self, data: dict[str, Any]) -> None:
         frame_id = _optional_frame_id(data)
@@ -202,7 +205,7 @@ class _Connection:
     async def _on_start(self, data: dict[str, Any]) -> None:
         workout_id = _int_field(data, "workout_id")
         exercise_id = data.get("exercise_id")
-        if not isinstance(exercise_id, str):
+        if not isinstance(exercise_id, str) or not 0 < len(exercise_id) <= 64:
             raise ValueError('"exercise_id" must be an exercise id such as "bridge"')
         set_number = _int_field(data, "set_number", default=1)
         side = data.get("side")

@@ -41,6 +41,10 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 }
 
 _MAX_TRUNK_TILT_DEG = 60.0
+# A foot this far (in torso lengths) above its rest in the bridge is lifted.
+_FOOT_RAISE_TORSO = 0.3
+# How fast a side's remembered bridge level may sink (a lift is far faster).
+_LEVEL_SINK_DEG_S = 5.0
 _OTHER = {"left": "right", "right": "left"}
 
 
@@ -64,7 +68,9 @@ class GluteBridgeMarchAnalyser(BaseAnalyser):
             )
             for side in SIDES
         }
-        self._bridge_level: dict[str, float] = {}  # standing hip extension before a lift, per standing side
+        self._level_t_ms = 0.0
+        self._ankle_y: dict[str, float] = {}  # each side's ankle height (image y) in the bridge
+        self._bridge_level: dict[str, float] = {}  # each side's hip extension in the bridge, feet down
 
     def _hip_extension(self, view: FrameView, side: str) -> float:
         parts = (side_landmark(side, "shoulder"), side_landmark(side, "hip"), side_landmark(side, "knee"))
@@ -73,48 +79,83 @@ class GluteBridgeMarchAnalyser(BaseAnalyser):
         shoulder, hip, knee = (view.point(part) for part in parts)
         return compute_hip_extension_deg(shoulder, hip, knee, view.width, view.height)
 
+    def _foot_raised(self, view: FrameView, side: str) -> bool:
+        """The ankle well above where it rested in the bridge (a third of the torso)."""
+        rest_y = self._ankle_y.get(side)
+        torso = view.torso_length
+        if rest_y is None or not view.seen(side_landmark(side, "ankle")) or not torso > 0.0:
+            return False
+        return (rest_y - view.side_point(side, "ankle")[1]) >= _FOOT_RAISE_TORSO * torso
+
     def step(self, view: FrameView) -> str:
         th = self.thresholds
         t = view.t_ms
         trunk = abs(view.elevation_deg(view.mid_point("hip"), view.mid_point("shoulder")))
         ext = {side: self._hip_extension(view, side) for side in SIDES}
-        if not trunk <= _MAX_TRUNK_TILT_DEG or any(math.isnan(v) for v in ext.values()):
+        if not trunk <= _MAX_TRUNK_TILT_DEG or all(math.isnan(v) for v in ext.values()):
             return "out"
         self.extras = {
-            "left_hip_extension_deg": round(ext["left"], 1),
-            "right_hip_extension_deg": round(ext["right"], 1),
+            f"{side}_hip_extension_deg": round(ext[side], 1) for side in SIDES if not math.isnan(ext[side])
         }
+        bridge_min = th["march_bridge_min_deg"]
+        seen = [v for v in ext.values() if not math.isnan(v)]
+        bridge_up = max(seen) >= bridge_min
+        if bridge_up and not any(c.state == "target" for c in self.counters.values()):
+            # both feet down in the bridge: remember each side's bridge level
+            for side in SIDES:
+                level = self._bridge_level.get(side)
+                if math.isnan(ext[side]):
+                    continue
+                ankle = view.side_point(side, "ankle")
+                if view.seen(side_landmark(side, "ankle")):
+                    before = self._ankle_y.get(side)
+                    self._ankle_y[side] = ankle[1] if before is None else 0.8 * before + 0.2 * ankle[1]
+                if level is None or ext[side] >= level:
+                    self._bridge_level[side] = ext[side]
+                else:
+                    # it follows a sinking hip only slowly, so a lifting leg leaves its level behind
+                    dt_s = max(0.0, t - self._level_t_ms) / 1000.0
+                    self._bridge_level[side] = max(ext[side], level - _LEVEL_SINK_DEG_S * dt_s)
+        self._level_t_ms = t
         phase = "down"
-        bridge_up = max(ext.values()) >= th["march_bridge_min_deg"]
         for side in SIDES:
-            standing = _OTHER[side]
-            lift = ext[standing] - ext[side]
+            standing = ext[_OTHER[side]]
+            if math.isnan(ext[side]):
+                continue
+            if not math.isnan(standing):
+                lift = standing - ext[side]
+            elif side in self._bridge_level and self._foot_raised(view, side):
+                # the other leg is not seen (far side): compare with this leg's own bridge level,
+                # with the foot off the floor (lowering the whole bridge also flexes the hip)
+                lift = self._bridge_level[side] - ext[side]
+            elif side in self._bridge_level:
+                lift = 0.0
+            else:
+                continue
             counter = self.counters[side]
-            before = counter.state
-            # count only with the bridge held by the standing leg
-            counted = counter.update(lift, t)
-            if counted and ext[standing] >= th["march_bridge_min_deg"]:
-                self.count_rep(side)
-            elif counted:
-                counter.count -= 1
-            if counter.state == "start" and before != "target":
-                # both feet down: remember the bridge level of the standing leg
-                level = self._bridge_level.get(standing)
-                now = ext[standing]
-                self._bridge_level[standing] = now if level is None else 0.7 * level + 0.3 * now
-            lifted = counter.state == "target"
-            level = self._bridge_level.get(standing)
-            drop = (level - ext[standing]) if level is not None else math.nan
+            # a lift counts only with the bridge held by the standing leg (or held before it)
+            bridge_held = (
+                standing >= bridge_min
+                if not math.isnan(standing)
+                else self._bridge_level.get(side, 0.0) >= bridge_min
+            )
+            if counter.update(lift, t):
+                if bridge_held:
+                    self.count_rep(side)
+                else:
+                    counter.count -= 1
+            level = self._bridge_level.get(_OTHER[side])
+            drop = (level - standing) if level is not None else math.nan
             self.check_fault(
                 "hips_dropping",
-                lifted
-                and (drop > th["march_hip_drop_deg"] or ext[standing] < th["march_min_hip_extension_deg"]),
+                counter.state == "target"
+                and (drop > th["march_hip_drop_deg"] or standing < th["march_min_hip_extension_deg"]),
                 t,
-                value=ext[standing],
+                value=standing,
                 side=side,
                 persist_ms=300.0,
             )
-            if counter.phase != "holding" and counter.phase != "unknown":
+            if counter.phase not in ("holding", "unknown"):
                 phase = counter.phase
         if phase == "down" and bridge_up:
             phase = "holding"

@@ -44,6 +44,8 @@ _LYING_MAX_TRUNK_DEG = 20.0  # flat on the back (a bridge lifts the hips well pa
 _UPRIGHT_DECAY_PER_S = 0.02  # how fast the remembered upright knee height is forgotten (torso lengths/s)
 _MIN_UPRIGHT_TORSO = 0.35  # knees lower than this above the hips never counted as "up"
 _SIDE_DECIDE_MS = 600.0
+_MIN_SIDEWAYS = 0.2  # share of the upright knee height the knees must move sideways
+_MAX_KNEE_DEG = 140.0  # the knees stay bent; straight legs are not this exercise's position
 
 
 class LowerBackRotationAnalyser(BaseAnalyser):
@@ -106,9 +108,11 @@ class LowerBackRotationAnalyser(BaseAnalyser):
         t = view.t_ms
         trunk = view.elevation_deg(view.mid_point("hip"), view.mid_point("shoulder"))
         height = self._knee_height(view)
-        if not abs(trunk) <= _LYING_MAX_TRUNK_DEG or math.isnan(height):
-            for side in ("left", "right"):
-                self.track_hold(None, t, side)
+        knees = [view.side_angle_deg(s, "hip", "knee", "ankle") for s in ("left", "right")]
+        knee = min((a for a in knees if not math.isnan(a)), default=math.nan)
+        if not abs(trunk) <= _LYING_MAX_TRUNK_DEG or math.isnan(height) or not knee <= _MAX_KNEE_DEG:
+            for each in ("left", "right"):
+                self.track_hold(False, t, each)
             return "out"
         self._track_sides(view)
         # the remembered upright knee height, forgotten slowly, never below a floor
@@ -123,11 +127,18 @@ class LowerBackRotationAnalyser(BaseAnalyser):
         # towards the camera) and half from their sideways shift in depth (seen equally both ways)
         # (MediaPipe's knee depth sits off the hips' even with the knees up, so the shift is
         # measured from its value with the knees up)
-        shift = (self._depth(view, "knee") - self._depth(view, "hip")) * view.width / view.height / view.torso_length
+        shift = (
+            (self._depth(view, "knee") - self._depth(view, "hip"))
+            * view.width
+            / view.height
+            / view.torso_length
+        )
         if math.isnan(self._shift_up):
             self._shift_up = shift
         sink = max(0.0, 1.0 - height / upright)
-        drop = 0.5 * sink + 0.5 * min(1.0, abs(shift - self._shift_up) / upright)
+        sideways = min(1.0, abs(shift - self._shift_up) / upright)
+        # legs sliding down to straighten also sink, but stay in line: no sideways shift, no hold
+        drop = 0.5 * sink + 0.5 * sideways if sideways >= _MIN_SIDEWAYS else 0.5 * sideways
         if not self._zone.state and sink < 0.1:
             self._shift_up += 0.05 * (shift - self._shift_up)
         over = self._zone.update(drop)
@@ -140,8 +151,8 @@ class LowerBackRotationAnalyser(BaseAnalyser):
             self._side = None
             self._hold_fed = False
             self._knee_depth_votes = 0.0
-            for side in ("left", "right"):
-                self.track_hold(False, t, side)
+            for each in ("left", "right"):
+                self.track_hold(False, t, each)
             self.extras = {"knee_drop": round(drop, 2)}
             return "centre"
         if self._over_since_ms is None:
@@ -153,8 +164,9 @@ class LowerBackRotationAnalyser(BaseAnalyser):
                 near = "left" if self._near_votes >= 0 else "right"
                 far = "right" if near == "left" else "left"
                 self._side = near if self._knee_depth_votes > 0 else far
-                self._side_confidence = round(0.5 + 0.15 * min(1.0, abs(self._near_votes) / 10.0)
-                                              + 0.15 * min(1.0, abs(self._knee_depth_votes) / 6.0), 2)  # fmt: skip
+                near_sure = min(1.0, abs(self._near_votes) / 10.0)
+                depth_sure = min(1.0, abs(self._knee_depth_votes) / 6.0)
+                self._side_confidence = round(0.5 + 0.15 * near_sure + 0.15 * depth_sure, 2)
         side = self._side
         if side is not None:
             other = "right" if side == "left" else "left"

@@ -41,8 +41,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 
 _CONFIDENCE_CAP = 0.35
 _SMOOTH_S = 0.2
-_LYING_MAX_TRUNK_DEG = 35.0
+_LYING_MAX_TRUNK_DEG = 15.0  # flat on the back (a bridge lifts the hips well past this)
 _CROOK_MAX_KNEE_DEG = 135.0
+_MAX_TILT_DEG = 12.0  # a larger change of the knee angle is another movement, not a tilt
 _JUMP_TORSO = 0.3  # a hip jump this large (torso lengths) between frames is a cut or a restart
 
 
@@ -61,7 +62,9 @@ def crook_lying_side(view: FrameView, visibility: dict[str, float]) -> str | Non
     if not abs(trunk) <= _LYING_MAX_TRUNK_DEG:
         return None
     for side in ("left", "right"):
-        visibility[side] = 0.9 * visibility.get(side, 0.0) + view.side_visibility(side, "hip", "knee", "ankle")
+        visibility[side] = 0.9 * visibility.get(side, 0.0) + view.side_visibility(
+            side, "hip", "knee", "ankle"
+        )
     side = "left" if visibility["left"] >= visibility["right"] else "right"
     knee = knee_angle_deg(view, side)
     if not knee <= _CROOK_MAX_KNEE_DEG:
@@ -145,6 +148,10 @@ class PelvicTiltAnalyser(BaseAnalyser):
         if math.isnan(self._baseline) or t - self._samples[0][0] < 2000.0:
             return "rest"
         raw_tilt = self._baseline - value
+        if abs(raw_tilt) > _MAX_TILT_DEG:
+            self._restart()
+            self.track_hold(False, max(0.0, t - _SMOOTH_S * 1000.0))
+            return "moving"
         # a light smoothing (about 0.2 s): the signal is a few degrees against about one of noise
         if math.isnan(self._tilt):
             self._tilt = raw_tilt

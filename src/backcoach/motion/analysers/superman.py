@@ -10,7 +10,9 @@ Elevations are measured whichever way the person faces (degrees above the horizo
 through the hip). The rep signal is chest lift + leg lift: about 0-5 degrees flat on the
 floor, 15-25 lifted, about 10 with only the chest or only the legs up. A rep counts when
 the lift reaches ``superman_enter_deg`` from the floor (below ``superman_exit_deg``); a
-clip that starts lifted does not count it. The time in the lift is the rep's hold; arms or
+clip that starts lifted does not count it. A lift is also counted, and ended, by moving
+``superman_rise_deg`` / ``superman_drop_deg`` from the last low / high point, for people
+who do not lower all the way between lifts. The time in the lift is the rep's hold; arms or
 legs that stay below their lift thresholds over the whole lift are findings.
 """
 
@@ -32,8 +34,12 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "superman_leg_lift_deg": 4.0,
     # counting: chest lift + leg lift reaching this is a lift ...
     "superman_enter_deg": 10.0,
-    # ... and back below this is down on the floor
+    # ... and back below this is down on the floor;
     "superman_exit_deg": 5.0,
+    # for people who do not lower all the way: a lift is also this much up from the lowest
+    # point since the last lift, and lowering this much from the highest point ends a lift
+    "superman_rise_deg": 12.0,
+    "superman_drop_deg": 12.0,
     # holds: a hold ends once the lift eases off faster than this
     "superman_hold_leave_speed_deg_s": 6.0,
 }
@@ -55,7 +61,13 @@ class SupermanAnalyser(BaseAnalyser):
     def __init__(self, thresholds: Mapping[str, float] | None = None) -> None:
         super().__init__(thresholds)
         th = self.thresholds
-        self.counter = RepCounter(th["superman_enter_deg"], th["superman_exit_deg"], min_rep_ms=800.0)
+        self.counter = RepCounter(
+            th["superman_enter_deg"],
+            th["superman_exit_deg"],
+            min_rep_ms=800.0,
+            rise=th["superman_rise_deg"],
+            drop=th["superman_drop_deg"],
+        )
         self._speed = SpeedTracker()
         self._peaks = PeakTracker()
 

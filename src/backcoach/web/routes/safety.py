@@ -3,7 +3,7 @@ dose suggestions, outcome charts and reminders; plus ``register_safety_handlers(
 
 While a red flag is open, starting a workout raises ``SafetyStop``: the handler sends a page
 request to ``/safety/advice`` (the calm advice stays visible there) and answers the JSON API with
-409 and the advice. Every page also gets ``safety`` (the person's safety status) for a banner.
+409 and the advice. Every page also gets ``safety_status`` for the banner (safety/_banner.html).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def safety_context(request: Request) -> dict[str, Any]:
     if ctx is None or request.url.path.startswith(("/static", "/vendor", "/api")):
         return {}
     try:
-        extra: dict[str, Any] = {"safety": safety.safety_status(ctx)}
+        extra: dict[str, Any] = {"safety_status": safety.safety_status(ctx)}
         if request.url.path == "/":
             extra["safety_questionnaires_due"] = outcomes.questionnaire_schedule(ctx, _today()).due
             extra["safety_pending"] = len(progression.pending_proposals(ctx))

@@ -327,16 +327,20 @@
     if (s.kind === "rest" || s.kind === "side_change") {
       beginSub("rest", s.rest_s);
       startTimer();
-    } else if (s.kind === "hold") {
-      showSeconds(s.hold_s);
-      el.phase.textContent = "Press Start when you are in position";
-    } else if (s.kind === "reps") {
-      el.phase.textContent = "Count your reps with + and −, or press Start to be paced";
+    } else if (isWork(s)) {
+      if (s.kind === "hold") showSeconds(s.hold_s);
+      el.phase.textContent = idleHint(s);
     }
     updateButtons();
     speak(s.text, true);
     if (focusHeading) el.heading.focus({ preventScroll: false });
     emit("step", { index: index, step: publicStep() });
+  }
+
+  function idleHint(s) {
+    if (cameraActive) return "The camera is counting. Put it right with + and − if it misses one.";
+    if (s.kind === "hold") return "Press Start when you are in position";
+    return "Count your reps with + and −, or press Start to be paced";
   }
 
   function updateButtons() {
@@ -524,7 +528,11 @@
       setCount(count + 1, src || "camera");
       maybeAutoComplete();
     },
-    setCameraActive: function (on) { cameraActive = !!on; },
+    setCameraActive: function (on) {
+      cameraActive = !!on;
+      var s = step();
+      if (s && isWork(s) && phase !== "running" && !el.screens.step.hidden) el.phase.textContent = idleHint(s);
+    },
     done: function () { el.done.click(); },
     pause: function () { if (phase === "running") stopTimer(true); },
     resume: function () { if (phase === "paused") startTimer(); },
