@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     voice: bool = True
-    # Seconds of real time per second of workout time; tests speed the clock up.
+    # How many times faster than real time workout timers run (50 = fifty times faster); for tests.
     clock_speed: float = 1.0
     max_ws_message_bytes: int = 2_000_000
 

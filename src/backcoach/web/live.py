@@ -159,7 +159,7 @@ class _Connection:
             await self._send_error("A camera frame is 8 bytes of frame id and time, then a JPEG.", frame_id)
             return
         frame_id, t_ms = FRAME_HEADER.unpack_from(data)
-        self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), jpeg=data[FRAME_HEADER.size :]))
+        await self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), jpeg=data[FRAME_HEADER.size :]))
 
     async def _on_text(self, text: str) -> None:
         problem = self._too_big(len(text) if len(text) * 4 <= self._max_bytes else len(text.encode()))
@@ -200,7 +200,7 @@ class _Connection:
             raise ValueError('"t_ms" must be a number')
         if "lm" not in data:
             raise ValueError('"lm" is missing: 33 lists of [x, y, z, visibility], or null')
-        self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), landmarks=data["lm"]))
+        await self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), landmarks=data["lm"]))
 
     async def _on_start(self, data: dict[str, Any]) -> None:
         workout_id = _int_field(data, "workout_id")
@@ -230,12 +230,12 @@ class _Connection:
 
     # ---- frames ---------------------------------------------------------------------
 
-    def _offer(self, frame: _Frame) -> None:
+    async def _offer(self, frame: _Frame) -> None:
         """Keep only the newest waiting frame; an older one waiting is dropped (and told so)."""
         old, self._pending = self._pending, frame
-        if old is not None:
-            asyncio.get_running_loop().create_task(self._send({"type": "dropped", "frame_id": old.frame_id}))
         self._wake.set()
+        if old is not None:
+            await self._send({"type": "dropped", "frame_id": old.frame_id})
 
     async def _drop_pending(self) -> None:
         old, self._pending = self._pending, None
