@@ -136,3 +136,15 @@ def test_peaks_are_handed_over_once_per_visit() -> None:
     # a short visit is judged when it ends
     assert peaks.update(True, 2000.0, {"a": 3.0}) is None
     assert peaks.update(False, 2100.0, {"a": 0.0}) == {"a": 3.0}
+
+
+def test_relative_rise_and_drop_count_lifts_that_do_not_go_all_the_way_down() -> None:
+    # lifts from a rest that stays above the fixed exit threshold
+    values = [0.0] * 5 + [25.0] * 5 + [14.0] * 5 + [26.0] * 5 + [13.0] * 5 + [25.0] * 5
+    fixed = RepCounter(enter=10.0, exit=5.0, min_rep_ms=0.0)
+    assert _count(fixed, values) == 1
+    relative = RepCounter(enter=10.0, exit=5.0, min_rep_ms=0.0, rise=8.0, drop=8.0)
+    assert _count(relative, values) == 3
+    # a lowering that only crosses the drop does not re-count on the way down
+    down = RepCounter(enter=10.0, exit=5.0, min_rep_ms=0.0, rise=8.0, drop=8.0)
+    assert _count(down, [0.0] * 3 + [24.0] * 3 + [15.0, 12.0, 10.5, 8.0, 3.0, 0.0]) == 1

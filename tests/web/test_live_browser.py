@@ -135,16 +135,26 @@ def test_live_camera_counts_one_bridge_rep(
     assert [(s.set_number, s.reps, s.source) for s in bridge_sets] == [(1, 1, "camera")]
 
 
-def test_without_a_camera_the_page_explains_and_the_timer_player_works(
+@pytest.mark.parametrize(
+    ("camera", "flags", "explanation"),
+    [
+        ("refused", ("--use-fake-device-for-media-stream",), "The camera was not allowed"),
+        ("missing", (), "We couldn't find a camera"),
+    ],
+)
+def test_a_refused_or_missing_camera_is_explained_and_the_timer_player_works(
     launch_browser: Callable[..., Any],
     start_server: Callable[..., str],
     tmp_path_factory: pytest.TempPathFactory,
+    camera: str,
+    flags: tuple[str, ...],
+    explanation: str,
 ) -> None:
-    data_dir = tmp_path_factory.mktemp("no-camera-data")
+    data_dir = tmp_path_factory.mktemp(f"camera-{camera}-data")
     workout_id = _bridge_workout(data_dir)
     url = start_server(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="40")
-    # No fake camera and no permission prompt answered: the browser refuses the camera.
-    browser = launch_browser()
+    # Headless Chromium answers the permission prompt with "no"; without a fake device it has no camera.
+    browser = launch_browser(list(flags))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
@@ -152,11 +162,12 @@ def test_without_a_camera_the_page_explains_and_the_timer_player_works(
         page.click("#live-toggle")
         page.wait_for_selector("#live-panel[data-camera='unavailable']", timeout=30_000)
         status = page.locator("#live-status").inner_text()
+        assert explanation in status
         assert "timer keeps guiding you" in status
         assert "+ and −" in status
         assert page.locator("#live-toggle").inner_text().strip() == "Use camera"
         assert page.locator("#live-body").is_hidden()
-        _screenshot(page, "live_camera_unavailable")
+        _screenshot(page, f"live_camera_{camera}")
         # The timer-only player still paces and counts the reps (fast clock), and + / − work.
         page.click("#btn-start")
         page.wait_for_function(
