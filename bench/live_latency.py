@@ -80,10 +80,12 @@ def _free_port() -> int:
 def _start_workout(data_dir: Path) -> int:
     from backcoach.config import Settings
     from backcoach.services.context import open_app
+    from backcoach.services.safety import screen_questions, submit_screen
     from backcoach.services.workouts import start_workout
 
     ctx = open_app(Settings(data_dir=data_dir))
     try:
+        submit_screen(ctx, {question.id: False for question in screen_questions().questions})
         return start_workout(ctx).id
     finally:
         ctx.close()

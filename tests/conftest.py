@@ -1,15 +1,19 @@
-"""Fixtures shared by every test: where the shared clips are, and fresh real databases."""
+"""Fixtures shared by every test: where the shared clips are, fresh real databases, and the first-run
+red-flag screen answered "no" throughout (workouts cannot start before the screen is answered)."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from backcoach.domain.redflags import ScreenRecord
+from backcoach.services.context import AppContext
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = (REPO_ROOT / ".." / "shared").resolve()
@@ -66,3 +70,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def sqlite_url(tmp_path: Path) -> str:
     """A fresh SQLite file, for tests that need one database and not both kinds."""
     return f"sqlite:///{tmp_path / 'backcoach.sqlite3'}"
+
+
+def record_all_clear_screen(ctx: AppContext) -> ScreenRecord:
+    """Answer the first-run red-flag screen "no" to every question through the real service, as a
+    person does before their first workout, so the test can start workouts."""
+    from backcoach.services import safety
+
+    return safety.submit_screen(ctx, {q.id: False for q in safety.screen_questions().questions})
+
+
+@pytest.fixture
+def screen_all_clear() -> Callable[[AppContext], ScreenRecord]:
+    """A function ``(ctx) -> ScreenRecord`` recording an all-clear red-flag screen (see above)."""
+    return record_all_clear_screen

@@ -61,7 +61,7 @@ def test_single_leg_bridge_at_a_low_frame_rate(clips_dir: Path) -> None:
     ],
 )
 def test_synthetic_bridges(kwargs: dict[str, object]) -> None:
-    trace = synthesise("bridge", **kwargs)  # type: ignore[arg-type]
+    trace = synthesise("bridge", **kwargs)
     analyser, _, final = _run(trace.frames)
     assert final.reps == trace.expected_reps
     assert not analyser.all_findings

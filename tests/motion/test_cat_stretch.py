@@ -71,7 +71,7 @@ def test_cow_before_cat_is_not_a_rep(clips_dir: Path) -> None:
     ],
 )
 def test_synthetic_cat_stretches(kwargs: dict[str, object]) -> None:
-    trace = synthesise("cat_stretch", **kwargs)  # type: ignore[arg-type]
+    trace = synthesise("cat_stretch", **kwargs)
     analyser, _, final = _run(trace.frames)
     assert final.reps == trace.expected_reps
     assert len(final.holds) == len(trace.expected_holds_s)

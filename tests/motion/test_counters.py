@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -84,7 +85,9 @@ def test_phase_names() -> None:
     assert seen == ["unknown", "a", "b", "c", "d", "a"]
 
 
-def _holds(tracker: HoldTracker, flags: list[bool | None], dt_ms: float = 100.0) -> list[tuple[float, float]]:
+def _holds(
+    tracker: HoldTracker, flags: Sequence[bool | None], dt_ms: float = 100.0
+) -> list[tuple[float, float]]:
     for i, flag in enumerate(flags):
         tracker.update(flag, i * dt_ms)
     tracker.finish()

@@ -45,7 +45,7 @@ def test_real_march_counts_the_complete_lift(clips_dir: Path) -> None:
     ],
 )
 def test_synthetic_marches_count_each_side(kwargs: dict[str, object]) -> None:
-    trace = synthesise("glute_bridge_march", **kwargs)  # type: ignore[arg-type]
+    trace = synthesise("glute_bridge_march", **kwargs)
     analyser, _, final = _run(trace.frames)
     assert final.reps == trace.expected_reps
     assert not analyser.all_findings

@@ -46,7 +46,7 @@ def test_real_clip_starting_lifted_counts_the_second_lift_only(clips_dir: Path) 
     ],
 )
 def test_synthetic_supermans_with_their_holds(kwargs: dict[str, object]) -> None:
-    trace = synthesise("superman", **kwargs)  # type: ignore[arg-type]
+    trace = synthesise("superman", **kwargs)
     analyser, _, final = _run(trace.frames)
     assert final.reps == trace.expected_reps
     assert len(final.holds) == len(trace.expected_holds_s)

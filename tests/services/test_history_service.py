@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,9 +40,12 @@ class StepClock:
 
 
 @pytest.fixture
-def ctx(database_url: str, tmp_path: Path) -> Iterator[AppContext]:
+def ctx(
+    database_url: str, tmp_path: Path, screen_all_clear: Callable[[AppContext], object]
+) -> Iterator[AppContext]:
     clock = StepClock(noon(TODAY - timedelta(days=5)))
     with open_app(Settings(data_dir=tmp_path, database_url=database_url, voice=False), clock=clock) as app:
+        screen_all_clear(app)
         yield app
 
 

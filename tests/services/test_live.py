@@ -7,7 +7,7 @@ the same set carries on from what was stored instead of starting again from zero
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from backcoach.motion.traces import read_trace
 from backcoach.services.context import AppContext, open_app
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.services.live import LiveCoach, LiveReply, camera_client_id
+from backcoach.services.safety import screen_questions, submit_screen
 from backcoach.services.workouts import finish_workout, get_workout, start_workout
 
 BRIDGE_TRACE = "traces/dawi_bridge1_side.trace.jsonl"
@@ -26,13 +27,22 @@ PLANK_TRACE = "traces/gymnai_forearm_plank_side.trace.jsonl"
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url)
+def settings(tmp_path: Path, database_url: str, screen_all_clear: Callable[[AppContext], object]) -> Settings:
+    settings = Settings(data_dir=tmp_path, database_url=database_url)
+    with open_app(settings) as ctx:
+        screen_all_clear(ctx)  # the first-run safety screen, answered "no" throughout
+    return settings
+
+
+def _screened(context: AppContext) -> AppContext:
+    """The red-flag screen answered with no red flag, as before any first workout."""
+    submit_screen(context, {question.id: False for question in screen_questions().questions})
+    return context
 
 
 @pytest.fixture
 def ctx(settings: Settings) -> Iterator[AppContext]:
-    context = open_app(settings)
+    context = _screened(open_app(settings))
     try:
         yield context
     finally:
@@ -82,7 +92,7 @@ def test_bridge_clip_counts_one_rep_stored_the_moment_it_is_counted(
 def test_a_new_coach_after_the_server_went_away_carries_on_from_the_stored_reps(
     settings: Settings, bridge_frames: list[PoseFrame]
 ) -> None:
-    first_ctx = open_app(settings)
+    first_ctx = _screened(open_app(settings))
     workout_id = start_workout(first_ctx).id
     coach = LiveCoach(first_ctx)
     coach.start(workout_id, "bridge", 1, None)
@@ -210,7 +220,6 @@ def test_form_cues_and_framing_help_are_in_plain_words(ctx: AppContext) -> None:
 
 def test_an_open_red_flag_stops_the_camera_coach_with_the_advice(ctx: AppContext) -> None:
     from backcoach.services.errors import SafetyStop
-    from backcoach.services.safety import screen_questions, submit_screen
 
     workout_id = start_workout(ctx).id
     answers = {q.id: False for q in screen_questions().questions}

@@ -109,3 +109,36 @@ def test_pain_above_five_during_an_exercise_says_stop(ctx: AppContext) -> None:
     sore = safety.check_in(ctx, 6, "during", workout_id=workout.id, exercise_id="bridge")
     assert sore.stop_exercise
     assert sore.zone.label == "Too much"
+
+
+def test_no_workout_starts_before_the_first_screen(ctx: AppContext) -> None:
+    assert safety.screen_required(ctx)
+    with pytest.raises(SafetyStop) as stop:
+        workouts.start_workout(ctx)
+    assert "safety questions" in str(stop.value) and "backcoach screen" in str(stop.value)
+    assert workouts.current_workout(ctx) is None
+    safety.submit_screen(ctx, _no())
+    assert not safety.screen_required(ctx)
+    assert workouts.start_workout(ctx).status == "in_progress"
+
+
+def test_a_waiting_rescreen_is_a_screen_required(ctx: AppContext) -> None:
+    safety.submit_screen(ctx, _no())
+    safety.check_in(ctx, 2, "next_morning", leg_spread=True)
+    assert safety.screen_required(ctx)
+    with pytest.raises(SafetyStop, match="safety questions again"):
+        workouts.start_workout(ctx)
+
+
+def test_sore_exercise_is_marked_and_the_after_check_in_suggests_an_easier_dose(ctx: AppContext) -> None:
+    safety.submit_screen(ctx, _no())
+    workout = workouts.start_workout(ctx, "daily-short")
+    safety.check_in(ctx, 4, "before", workout_id=workout.id)
+    sore = safety.check_in(ctx, 6, "during", workout_id=workout.id, exercise_id="bridge")
+    assert sore.stop_exercise and sore.rescreen_reason is None
+    workouts.finish_workout(ctx, workout.id)
+    after = safety.check_in(ctx, 4, "after", workout_id=workout.id)
+    bridge = [p for p in after.proposals if p.exercise_id == "bridge"]
+    assert [p.action for p in bridge] == ["regress"]
+    assert "6/10" in bridge[0].explanation
+    assert all(p.exercise_id == "bridge" for p in after.proposals if p.action == "regress")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,9 +32,12 @@ class StepClock:
 
 
 @pytest.fixture
-def ctx(database_url: str, tmp_path: Path) -> Iterator[AppContext]:
+def ctx(
+    database_url: str, tmp_path: Path, screen_all_clear: Callable[[AppContext], object]
+) -> Iterator[AppContext]:
     clock = StepClock(datetime.now(UTC))
     with open_app(Settings(data_dir=tmp_path, database_url=database_url, voice=False), clock=clock) as app:
+        screen_all_clear(app)
         yield app
 
 

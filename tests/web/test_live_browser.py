@@ -19,6 +19,7 @@ import pytest
 from backcoach.config import Settings
 from backcoach.services.context import open_app
 from backcoach.services.programs import create_program, set_active_program
+from backcoach.services.safety import screen_questions, submit_screen
 from backcoach.services.workouts import get_workout, start_workout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,9 +53,11 @@ def _screenshot(page: Any, name: str) -> None:
 
 
 def _bridge_workout(data_dir: Path) -> int:
-    """A program of only the bridge, and a workout of it, in the server's own data directory."""
+    """A program of only the bridge, and a workout of it, in the server's own data directory
+    (the red-flag screen answered first, with no red flag)."""
     ctx = open_app(Settings(data_dir=data_dir))
     try:
+        submit_screen(ctx, {question.id: False for question in screen_questions().questions})
         program = create_program(ctx, "Bridge only", ["bridge"])
         set_active_program(ctx, program.slug)
         return start_workout(ctx, program.slug).id
@@ -152,7 +155,8 @@ def test_a_refused_or_missing_camera_is_explained_and_the_timer_player_works(
 ) -> None:
     data_dir = tmp_path_factory.mktemp(f"camera-{camera}-data")
     workout_id = _bridge_workout(data_dir)
-    url = start_server(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="40")
+    # Fast enough to see the timer count, slow enough that it cannot finish all 8 reps meanwhile.
+    url = start_server(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="4")
     # Headless Chromium answers the permission prompt with "no"; without a fake device it has no camera.
     browser = launch_browser(list(flags))
     context = browser.new_context(viewport={"width": 1280, "height": 900})

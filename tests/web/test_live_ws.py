@@ -23,6 +23,7 @@ from starlette.websockets import WebSocketDisconnect
 from backcoach.config import Settings
 from backcoach.motion.traces import read_trace
 from backcoach.services.context import AppContext, open_app
+from backcoach.services.safety import screen_questions, submit_screen
 from backcoach.services.workouts import get_workout, start_workout
 from backcoach.web.app import create_app
 
@@ -46,9 +47,15 @@ def _ctx(client: TestClient) -> AppContext:
     return ctx
 
 
+def _screened_workout(ctx: AppContext) -> int:
+    """Answer the red-flag screen (no red flag), as before any first workout, and start a workout."""
+    submit_screen(ctx, {question.id: False for question in screen_questions().questions})
+    return start_workout(ctx).id
+
+
 @pytest.fixture
 def workout_id(client: TestClient) -> int:
-    return start_workout(_ctx(client)).id
+    return _screened_workout(_ctx(client))
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +254,7 @@ def test_a_server_killed_mid_set_loses_no_counted_rep_and_the_set_carries_on(
     data_dir = tmp_path / "data"
     ctx = open_app(Settings(data_dir=data_dir))
     try:
-        workout_id = start_workout(ctx).id
+        workout_id = _screened_workout(ctx)
     finally:
         ctx.close()
     frames = read_trace(clips_dir / BRIDGE_TRACE)[1]

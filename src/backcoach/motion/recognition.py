@@ -42,9 +42,13 @@ _SAMPLE_MS = 60.0
 _FORGET_S = 8.0
 _DECIDE_WEIGHT_S = 2.0
 _DECIDE_SHARE = 0.55
+_STRAIGHT_KNEE_DEG = 145.0
 # A vote marked with this key is a posture that several exercises (or none) start from: it
 # counts for its share, but it cannot make the answer decided.
 _AMBIGUOUS = "_ambiguous"
+# Standing, sitting still, lying flat: no exercise yet. "unknown" for now, but not decided, as
+# the person may be getting into position (a bird dog, by contrast, is decided "unknown").
+_NOT_IN_POSITION = {UNKNOWN: 1.0, _AMBIGUOUS: 1.0}
 _UPRIGHT_FORGET_PER_S = 0.02  # torso lengths a second
 _ROTATION_MEMORY_MS = 15000.0
 
@@ -78,7 +82,7 @@ class _Measures:
     """One frame's body measures (torso lengths, degrees; NaN when not seen)."""
 
     trunk_deg: float  # shoulder-mid above hip-mid, signed, -90..90
-    face_up: float  # nose above the ears
+    face_up: float  # ear-to-nose across the trunk line, upwards (the face pointing up)
     knee_min_deg: float  # the more bent knee
     knee_max_deg: float  # the straighter knee
     knee_height_max: float  # highest knee above the hips
@@ -89,6 +93,7 @@ class _Measures:
     ankle_below_hip: float  # ankles below the hips
     head_drop: float  # nose below the shoulders
     knee_depth: float  # MediaPipe depth of the knees from the hips' (towards the camera negative)
+    straight_leg_height: float  # highest ankle above the hips of a straight leg
 
 
 def _angle_deg(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
@@ -140,10 +145,13 @@ def measure_frame(landmarks: FloatArray, width: int, height: int) -> _Measures |
     knees: list[float] = []
     knee_heights = [math.nan, math.nan]
     wrist_heights: list[float] = []
+    leg_heights: list[float] = []
     for side in (_L, _R):
         h, kn, an = _PARTS["hip"][side], _PARTS["knee"][side], _PARTS["ankle"][side]
         if vis[h] and vis[kn] and vis[an]:
             knees.append(_angle_deg(xy[h], xy[kn], xy[an]))
+            if knees[-1] > _STRAIGHT_KNEE_DEG:
+                leg_heights.append((hip[1] - xy[an][1]) / torso)
         if vis[kn]:
             knee_heights[side] = (hip[1] - xy[kn][1]) / torso
         wr = _PARTS["wrist"][side]
@@ -155,13 +163,20 @@ def measure_frame(landmarks: FloatArray, width: int, height: int) -> _Measures |
         depth = [row[2] * k for row in rows]
         knee_depth = (depth[_PARTS["knee"][_L]] + depth[_PARTS["knee"][_R]]
                       - depth[_PARTS["hip"][_L]] - depth[_PARTS["hip"][_R]]) / 2.0 / torso  # fmt: skip
-    ears = [xy[i][1] for i in (Landmark.LEFT_EAR, Landmark.RIGHT_EAR) if vis[i]]
+    ears = [xy[i] for i in (Landmark.LEFT_EAR, Landmark.RIGHT_EAR) if vis[i]]
     face_up = head_drop = math.nan
     if vis[Landmark.NOSE]:
-        nose_y = xy[Landmark.NOSE][1]
-        head_drop = (nose_y - shoulder[1]) / torso
+        nose = xy[Landmark.NOSE]
+        head_drop = (nose[1] - shoulder[1]) / torso
         if ears:
-            face_up = (sum(ears) / len(ears) - nose_y) / torso
+            # ear-to-nose across the trunk's line, upwards positive: lying on the back the face
+            # points up; lying face down with the head lifted it points along the body instead
+            ear_x = sum(e[0] for e in ears) / len(ears)
+            ear_y = sum(e[1] for e in ears) / len(ears)
+            fx, fy = nose[0] - ear_x, ear_y - nose[1]
+            ux, uy = (shoulder[0] - hip[0]) / torso, (hip[1] - shoulder[1]) / torso
+            nx, ny = (-uy, ux) if ux >= 0 else (uy, -ux)
+            face_up = (fx * nx + fy * ny) / torso
     return _Measures(
         trunk_deg=trunk,
         face_up=face_up,
@@ -175,6 +190,7 @@ def measure_frame(landmarks: FloatArray, width: int, height: int) -> _Measures |
         ankle_below_hip=math.nan if ankle is None else (ankle[1] - hip[1]) / torso,
         head_drop=head_drop,
         knee_depth=knee_depth,
+        straight_leg_height=_nanmax(leg_heights),
     )
 
 
@@ -184,7 +200,9 @@ def classify_posture(m: _Measures) -> str:
         if m.knee_min_deg < 135.0 and abs(m.knee_height_max) < 0.45:
             return "seated"
         return "upright"
-    supine = m.face_up > 0.05 or m.knee_height_max > 0.3
+    # on the back: the face points up, or bent knees point up (straight legs lifted face down,
+    # as in a superman, are not)
+    supine = m.face_up > 0.05 or (m.knee_height_max > 0.3 and m.knee_min_deg < 140.0)
     if supine:
         if m.trunk_deg < -10.0 and m.knee_min_deg < 125.0:
             return "bridge_up"
@@ -227,13 +245,21 @@ class _Window:
     def seen_posture(self, posture: str) -> bool:
         return any(p == posture for _, _, p in self.samples)
 
+    def all_posture(self, posture: str) -> bool:
+        """True when every sample in the window had ``posture`` (no change of position)."""
+        return all(p == posture for _, _, p in self.samples)
+
 
 def _vote(posture: str, window: _Window, memory: _Memory) -> dict[str, float]:
     """One frame's vote, from its posture, the recent motion and what was seen before."""
     if posture == "all_fours":
-        if window.highest("knee_max_deg") > 145.0 or window.highest("wrist_height_max") > -0.5:
-            return {UNKNOWN: 1.0}  # a limb reaching out: a bird dog, not one of the nine
-        if window.spread("head_drop") > 0.3 or window.spread("trunk_deg") > 6.0:
+        if window.highest("straight_leg_height") > -0.4 or window.highest("wrist_height_max") > -0.5:
+            # a limb reaching out, lifted to the body's height: a bird dog, not one of the nine
+            # (a leg stepped back to the floor on the way into a plank stays low)
+            return {UNKNOWN: 1.0}
+        if window.all_posture("all_fours") and (
+            window.spread("head_drop") > 0.3 or window.spread("trunk_deg") > 6.0
+        ):
             return {"cat_stretch": 1.0}
         return {"cat_stretch": 0.4, UNKNOWN: 0.6, _AMBIGUOUS: 1.0}
     if posture == "plank":
@@ -258,12 +284,12 @@ def _vote(posture: str, window: _Window, memory: _Memory) -> dict[str, float]:
             if memory.recently_dropped:
                 return {"lower_back_rotation": 0.6, "pelvic_tilt": 0.2, "draw_in": 0.2}
             return {"pelvic_tilt": 0.6, "draw_in": 0.4}
-        return {UNKNOWN: 1.0}
+        return _NOT_IN_POSITION
     if posture == "seated":
         if window.spread("trunk_deg") > 8.0 or window.spread("head_drop") > 0.3:
             return {"cat_stretch": 1.0}  # the seated cat-cow
-        return {UNKNOWN: 1.0}
-    return {UNKNOWN: 1.0}
+        return _NOT_IN_POSITION
+    return _NOT_IN_POSITION
 
 
 class _Memory:

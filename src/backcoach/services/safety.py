@@ -1,5 +1,7 @@
 """Safety use cases: the red-flag screen, the stop it puts on workouts, clearance, and pain check-ins.
 
+The screen is asked before the first workout: until it has been answered, starting a workout raises
+``SafetyStop`` asking for it (``screen_required`` tells a page or command to show the screen first).
 A red flag (any "yes" on the screen) stops the program with calm advice to get checked; workouts
 stay blocked (``ensure_can_exercise`` raises ``SafetyStop``) until the person confirms a clinician
 has cleared them. A sharp rise in pain or pain spreading down a leg asks for the screen again, and
@@ -39,6 +41,7 @@ __all__ = [
     "safety_repository",
     "safety_status",
     "screen_questions",
+    "screen_required",
     "submit_screen",
 ]
 
@@ -64,7 +67,13 @@ class SafetyStatus:
 
     @property
     def can_exercise(self) -> bool:
+        """No red flag open and no re-screen waiting (the first-run screen is ``ready_to_exercise``)."""
         return self.open_stop is None and self.rescreen is None
+
+    @property
+    def ready_to_exercise(self) -> bool:
+        """A workout may start: the screen has been answered and nothing stops or waits."""
+        return self.screened and self.can_exercise
 
     @property
     def needs_screen(self) -> bool:
@@ -83,6 +92,11 @@ class SafetyStatus:
             return (
                 f"{self.rescreen.reason} Run `backcoach screen` or open the safety page; "
                 "your workouts wait until then."
+            )
+        if not self.screened:
+            return (
+                "Before your first workout, please answer a few short safety questions (about 2 minutes): "
+                "run `backcoach screen`, or open the safety page (/safety/screen)."
             )
         return ""
 
@@ -126,10 +140,17 @@ def safety_status(ctx: AppContext) -> SafetyStatus:
     )
 
 
+def screen_required(ctx: AppContext) -> bool:
+    """Whether the red-flag screen must be shown before a workout: never answered (first run), or asked
+    again after a sharp rise in pain or pain down a leg. A page or command shows the screen when True."""
+    return safety_status(ctx).needs_screen
+
+
 def ensure_can_exercise(ctx: AppContext) -> None:
-    """Raise SafetyStop (with the advice) while a red flag is open or the screen must be answered again."""
+    """Raise SafetyStop (with the advice) while a red flag is open, the screen must be answered again,
+    or it has never been answered."""
     status = safety_status(ctx)
-    if not status.can_exercise:
+    if not status.ready_to_exercise:
         raise SafetyStop(status.message)
 
 
@@ -219,9 +240,10 @@ def check_in(
 ) -> CheckIn:
     """Record a pain rating with the safety checks around it.
 
-    Pain above 5 during an exercise says to stop it (and progression will suggest an easier dose);
-    a sharp rise or pain down a leg asks for the screen again; a next-morning rating runs the
-    progression review.
+    Pain above 5 during an exercise says to stop it (the rating, stored with ``exercise_id``, marks
+    that exercise so progression suggests an easier dose); a sharp rise or pain down a leg asks for
+    the screen again; an after-workout or next-morning rating runs the progression review (record the
+    after-workout pain once the workout is finished, so the review counts it).
     """
     from backcoach.services import progression, workouts
 
@@ -235,7 +257,7 @@ def check_in(
             if not srepo.open_rescreens():
                 srepo.add_rescreen(requested_at=ctx.clock.now(), reason=reason, pain_score=pain.score)
     proposals: tuple[ProposalRecord, ...] = ()
-    if moment == "next_morning":
+    if moment in ("after", "next_morning"):
         proposals = tuple(progression.review_progress(ctx).new_proposals)
     return CheckIn(
         pain=pain,

@@ -21,17 +21,26 @@ __all__ = ["MOVE_S", "render_figure"]
 MOVE_S = 1.2
 _EASE = "0.42 0 0.58 1"
 
-# Limbs drawn as polylines, far side first so the near side is drawn on top.
+# Limbs drawn as polylines, far side first so the near side is drawn on top. Each limb's joints
+# after the first ``min`` are optional: a trailing joint missing from a pose is left off.
 _LIMBS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("far-arm", ("shoulder", "far_elbow", "far_wrist"), "far"),
-    ("far-leg", ("hip", "far_knee", "far_ankle"), "far"),
-    ("trunk", ("shoulder", "hip"), "near"),
-    ("arm", ("shoulder", "elbow", "wrist"), "near"),
+    ("far-leg", ("hip", "far_knee", "far_ankle", "far_toe"), "far"),
+    ("trunk", ("shoulder", "mid_back", "hip"), "near"),
     ("leg", ("hip", "knee", "ankle", "toe"), "near"),
+    ("arm", ("shoulder", "elbow", "wrist"), "near"),
     ("neck", ("head", "shoulder"), "near"),
 )
 # A far joint missing from a pose stands where its near twin is.
-_FAR_FALLBACK = {"far_elbow": "elbow", "far_wrist": "wrist", "far_knee": "knee", "far_ankle": "ankle"}
+_FAR_FALLBACK = {
+    "far_elbow": "elbow",
+    "far_wrist": "wrist",
+    "far_knee": "knee",
+    "far_ankle": "ankle",
+    "far_toe": "toe",
+}
+# The trunk is drawn as a smooth curve through mid_back, sampled into this many segments.
+_TRUNK_SEGMENTS = 8
 
 
 def _joint(pose: KeyPose, name: str) -> tuple[float, float] | None:
@@ -41,14 +50,49 @@ def _joint(pose: KeyPose, name: str) -> tuple[float, float] | None:
     return pose.joints.get(fallback) if fallback else None
 
 
-def _points(pose: KeyPose, joints: Sequence[str]) -> str | None:
-    coords: list[str] = []
-    for name in joints:
-        point = _joint(pose, name)
-        if point is None:
+def _format(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{round(x, 2):g},{round(y, 2):g}" for x, y in points)
+
+
+def _trunk_points(pose: KeyPose, curved: bool) -> list[tuple[float, float]] | None:
+    """Shoulder to hip; with ``curved``, a quadratic curve passing through mid_back halfway along
+    (a pose without mid_back gets a straight back, sampled the same way so it can morph)."""
+    shoulder, hip = pose.joints.get("shoulder"), pose.joints.get("hip")
+    if shoulder is None or hip is None:
+        return None
+    if not curved:
+        return [shoulder, hip]
+    middle = pose.joints.get("mid_back", ((shoulder[0] + hip[0]) / 2, (shoulder[1] + hip[1]) / 2))
+    # The control point that makes the curve pass through ``middle`` at t = 0.5.
+    cx = 2 * middle[0] - (shoulder[0] + hip[0]) / 2
+    cy = 2 * middle[1] - (shoulder[1] + hip[1]) / 2
+    points = []
+    for i in range(_TRUNK_SEGMENTS + 1):
+        t = i / _TRUNK_SEGMENTS
+        a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t**2
+        points.append((a * shoulder[0] + b * cx + c * hip[0], a * shoulder[1] + b * cy + c * hip[1]))
+    return points
+
+
+def _limb_points(poses: Sequence[KeyPose], name: str, joints: Sequence[str]) -> list[str] | None:
+    """The limb's points in every pose (same count in each, so they can morph), or None if a
+    pose lacks one of its first two joints."""
+    if name == "trunk":
+        curved = any("mid_back" in p.joints for p in poses)
+        trunks = [_trunk_points(p, curved) for p in poses]
+        if any(t is None for t in trunks):
             return None
-        coords.append(f"{point[0]:g},{point[1]:g}")
-    return " ".join(coords)
+        return [_format(t) for t in trunks if t is not None]
+    used = list(joints)
+    while len(used) > 2 and any(_joint(p, used[-1]) is None for p in poses):
+        used.pop()
+    result: list[str] = []
+    for pose in poses:
+        coords = [_joint(pose, j) for j in used]
+        if any(c is None for c in coords):
+            return None
+        result.append(_format([c for c in coords if c is not None]))
+    return result
 
 
 def _timeline(poses: Sequence[KeyPose]) -> tuple[list[int], list[float], float]:
@@ -97,11 +141,12 @@ def render_figure(exercise: Exercise, *, css_class: str = "figure") -> Markup:
     animated = len(poses) > 1
     frames, key_times, dur_s = _timeline(poses) if animated else ([0], [0.0], 0.0)
     for name, joints, depth in _LIMBS:
-        per_pose = [_points(p, joints) for p in poses]
-        if any(p is None for p in per_pose):
+        points = _limb_points(poses, name, joints)
+        if points is None:
             continue
-        points = [p for p in per_pose if p is not None]
         anim = _animate("points", [points[f] for f in frames], key_times, dur_s) if animated else ""
+        # A halo in the background colour underneath keeps a limb visible where it crosses another.
+        parts.append(f'<polyline class="halo halo-{name}" points="{points[0]}">{anim}</polyline>')
         parts.append(f'<polyline class="limb {depth} {name}" points="{points[0]}">{anim}</polyline>')
     heads = [p.joints.get("head") for p in poses]
     if all(h is not None for h in heads):

@@ -344,7 +344,7 @@ class BaseAnalyser:
             framing=self._framing_now,
             confidence=round(confidence, 3),
             camera_counts=self.camera_counts,
-            extras=dict(self.extras),
+            extras={name: value for name, value in self.extras.items() if math.isfinite(value)},
         )
 
     def finish(self) -> Feedback:

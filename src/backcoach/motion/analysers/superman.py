@@ -86,8 +86,9 @@ class SupermanAnalyser(BaseAnalyser):
             "lift_deg": round(lift, 1),
             "chest_lift_deg": round(chest, 1),
             "leg_lift_deg": round(legs, 1),
-            "arm_lift_deg": round(arms, 1) if not math.isnan(arms) else math.nan,
         }
+        if not math.isnan(arms):
+            self.extras["arm_lift_deg"] = round(arms, 1)
         self._speed.update(lift, t)
         if self.counter.update(lift, t):
             self.count_rep()
