@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ class Cli:
 
     data_dir: Path
     env: dict[str, str]
+    record_screen: Callable[[AppContext], object]
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -54,9 +55,15 @@ class Cli:
         with open_app(Settings(data_dir=self.data_dir, voice=False)) as ctx:
             yield ctx
 
+    def screen_all_clear(self) -> None:
+        """The first-run red-flag screen answered "no" throughout (through the real service), so
+        ``backcoach workout`` goes straight to the workout."""
+        with self.app() as ctx:
+            self.record_screen(ctx)
+
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path, screen_all_clear: Callable[[AppContext], object]) -> Cli:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
     env |= {
         "BACKCOACH_DATA_DIR": str(tmp_path / "data"),
@@ -66,4 +73,4 @@ def cli(tmp_path: Path) -> Cli:
         "COLUMNS": "200",
         "TERM": "xterm",
     }
-    return Cli(data_dir=tmp_path / "data", env=env)
+    return Cli(data_dir=tmp_path / "data", env=env, record_screen=screen_all_clear)

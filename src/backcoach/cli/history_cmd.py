@@ -1,4 +1,5 @@
-"""``backcoach history`` (workouts, the adherence streak, a pain trend) and ``backcoach export``."""
+"""``backcoach history`` (workouts, the adherence streak, a pain trend, and the outcomes over time:
+pain and questionnaire scores with meaningful changes marked) and ``backcoach export``."""
 
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from backcoach.cli.context import app_context
-from backcoach.domain.records import PainRecord, WorkoutRecord
+from backcoach.cli.safety_cmd import show_outcomes
+from backcoach.domain.records import Adherence, PainRecord, WorkoutRecord
 from backcoach.services.errors import InvalidInput
 from backcoach.services.export import export_csv, export_json
-from backcoach.services.history import adherence, list_workouts, local_day, morning_checkin_due, pain_series
+from backcoach.services.history import (
+    adherence,
+    list_workouts,
+    local_day,
+    morning_checkin_due,
+    pain_series,
+)
 
 __all__ = ["pain_bars", "register", "sparkline"]
 
@@ -70,7 +78,7 @@ def _pain_text(workout: WorkoutRecord) -> str:
 def history(
     days: int = typer.Option(30, "--days", help="How many days back to show.", min=1, max=3650),
 ) -> None:
-    """Your workouts, your streak, and how your pain has gone."""
+    """Your workouts, your streak, how your pain has gone, and your scores over time."""
     console = Console(highlight=False)
     today = date.today()
     since = today - timedelta(days=days - 1)
@@ -79,6 +87,21 @@ def history(
         workouts = list_workouts(ctx, since=since)
         pain = pain_series(ctx, since=since)
         due = morning_checkin_due(ctx, today)
+        _print_history(console, days, today, stats, workouts, pain, due)
+        console.print()
+        console.rule("[bold]How you are doing over time[/bold]")
+        show_outcomes(console, ctx, today)
+
+
+def _print_history(
+    console: Console,
+    days: int,
+    today: date,
+    stats: Adherence,
+    workouts: list[WorkoutRecord],
+    pain: list[PainRecord],
+    due: WorkoutRecord | None,
+) -> None:
     streak = f"{stats.streak_days} day{'s' if stats.streak_days != 1 else ''} in a row"
     console.print(
         f"[bold]Streak:[/bold] {streak}. "

@@ -25,7 +25,14 @@ from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
 from backcoach.services.workouts import current_workout
 
-__all__ = ["register", "run_screen", "show_outcomes", "show_screen_result"]
+__all__ = [
+    "print_checkin",
+    "print_proposals",
+    "register",
+    "run_screen",
+    "show_outcomes",
+    "show_screen_result",
+]
 
 QUESTIONNAIRES = ("all", "pain", "startback", "rmdq", "psfs", "odi")
 ACTION_WORDS = {"progress": "step up", "hold": "keep", "regress": "ease off"}
@@ -121,12 +128,21 @@ def checkin(
         if leg is None:
             leg = typer.confirm("Has any pain spread down one or both of your legs?", default=False)
         result = safety.check_in(ctx, pain, moment, leg_spread=leg, workout_id=workout_id)
-        colour = {"safe": "green", "acceptable": "yellow"}.get(result.zone.id, "red")
-        console.print(f"[{colour}]{result.pain.score}/10: {escape(result.zone.label)}.[/{colour}] "
-                      f"{escape(result.zone.meaning)}")  # fmt: skip
-        if result.rescreen_reason:
-            console.print(f"[bold]{escape(result.rescreen_reason)}[/bold] Run: backcoach screen")
-        _print_proposals(console, list(result.proposals))
+        print_checkin(console, result)
+
+
+def print_checkin(
+    console: Console, result: safety.CheckIn, *, proposals: bool = True, rescreen: bool = True
+) -> None:
+    """What a pain rating means (its zone in plain words), a re-screen when one is asked (unless the
+    caller asks the screen itself), and the dose suggestions the check-in brought."""
+    colour = {"safe": "green", "acceptable": "yellow"}.get(result.zone.id, "red")
+    console.print(f"[{colour}]{result.pain.score}/10: {escape(result.zone.label)}.[/{colour}] "
+                  f"{escape(result.zone.meaning)}")  # fmt: skip
+    if result.rescreen_reason and rescreen:
+        console.print(f"[bold]{escape(result.rescreen_reason)}[/bold] Run: backcoach screen")
+    if proposals:
+        print_proposals(console, list(result.proposals))
 
 
 def _dose_words(before: tuple[int, int, float], after: tuple[int, int, float]) -> str:
@@ -138,7 +154,8 @@ def _dose_words(before: tuple[int, int, float], after: tuple[int, int, float]) -
     )
 
 
-def _print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
+def print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
+    """Each suggested dose change in one sentence with its reason, and how to accept or decline it."""
     if not proposals:
         return
     console.print("[bold]Suggested changes to your doses[/bold] (accept or decline each):")
@@ -154,9 +171,9 @@ def _print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
             f"  [bold]#{p.id}[/bold] {p.exercise_id}: {ACTION_WORDS.get(p.action, p.action)} "
             f"({escape(change)}). {escape(p.explanation)}"
         )
+        console.print(f"    To accept: backcoach progress --accept {p.id}   (or --decline {p.id})")
         if p.clinician_advice:
             console.print(f"    [yellow]{escape(p.clinician_advice)}[/yellow]")
-    console.print("  backcoach progress --accept ID   or   backcoach progress --decline ID")
 
 
 def _ask_startback(console: Console) -> list[int]:
@@ -292,7 +309,7 @@ def progress(
         console.print(table)
         if review.clinician_advice:
             console.print(Panel(escape(review.clinician_advice), border_style="yellow"))
-        _print_proposals(console, list(review.pending))
+        print_proposals(console, list(review.pending))
 
 
 def reminders_command(

@@ -1,10 +1,15 @@
 """The guided workout in the terminal: one step at a time, with countdowns, rep prompts and voice.
 
-Keys (no Enter needed): Enter next / done, p pause or carry on, s skip, q quit. Reps without a
-hold are counted by the person (Enter after each rep, or type the number done and Enter); holds,
-reps with a hold, rests and side changes are timed. Every set is stored the moment it ends, so
-quitting (q) or Ctrl-C keeps everything done so far. Quitting leaves the workout in progress:
-``backcoach workout`` carries on from the first set not yet done.
+Keys (no Enter needed): Enter next / done, p pause or carry on, s skip, q quit, h (or !) when it
+hurts. Reps without a hold are counted by the person (Enter after each rep, or type the number done
+and Enter); holds, reps with a hold, rests and side changes are timed. Every set is stored the
+moment it ends, so quitting (q) or Ctrl-C keeps everything done so far. Quitting leaves the workout
+in progress: ``backcoach workout`` carries on from the first set not yet done.
+
+Pain goes through ``services.safety.check_in``: before and after the workout, and during an exercise
+(h): above 5 offers to stop that exercise, and the rating, stored with the exercise, marks it for an
+easier dose. A sharp rise or pain down a leg ends the workout with status ``rescreen`` so the
+command asks the safety questions again. The after-workout rating brings the dose suggestions.
 
 Time comes from the context's clock: ``BACKCOACH_CLOCK_SPEED`` makes workout time run faster.
 """
@@ -28,8 +33,10 @@ from rich.markup import escape
 from rich.progress_bar import ProgressBar
 from rich.text import Text
 
+from backcoach.cli.safety_cmd import print_checkin, print_proposals
 from backcoach.domain.records import WorkoutRecord
 from backcoach.domain.workouts import Step
+from backcoach.services import safety
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
 from backcoach.services.workouts import (
@@ -37,7 +44,6 @@ from backcoach.services.workouts import (
     finish_workout,
     get_workout,
     next_step_index,
-    record_pain,
     record_set,
     workout_plan,
 )
@@ -46,6 +52,8 @@ __all__ = ["KeyReader", "PlayerOutcome", "Voice", "WorkoutPlayer"]
 
 ENTER = "\n"
 CTRL_D = "\x04"
+# Keys that say "this hurts" during an exercise.
+HURT_KEYS = ("h", "!")
 # Seconds for the way back after a held rep (lowering, letting go), in workout time.
 RETURN_S = 2.0
 # How often the countdowns look at the keys and redraw, in real seconds.
@@ -58,6 +66,22 @@ class QuitWorkout(Exception):
 
 class SkipStep(Exception):
     """The person pressed s: skip the rest of this step."""
+
+
+class StopExercise(Exception):
+    """Pain above 5 during an exercise and the person chose to stop it: on to the next exercise."""
+
+
+class RescreenNeeded(Exception):
+    """Pain rose sharply or spread down a leg: stop here, the safety questions come first."""
+
+
+class _Hurt(Exception):
+    """The person pressed h during a countdown; carries the seconds left."""
+
+    def __init__(self, remaining_s: float) -> None:
+        super().__init__(remaining_s)
+        self.remaining_s = remaining_s
 
 
 class KeyReader:
@@ -164,7 +188,8 @@ class Voice:
 
 @dataclass(frozen=True)
 class PlayerOutcome:
-    """How the workout ended: ``finished``, ``quit`` (q) or ``interrupted`` (Ctrl-C), and what is stored."""
+    """How the workout ended: ``finished``, ``quit`` (q), ``interrupted`` (Ctrl-C) or ``rescreen`` (pain
+    asks for the safety questions again), and what is stored."""
 
     status: str
     workout: WorkoutRecord
@@ -191,6 +216,7 @@ class WorkoutPlayer:
         self.speed = ctx.settings.clock_speed
         self.steps = workout_plan(ctx, workout.id)
         self.saved_sets = 0
+        self.exercise_id: str | None = None
 
     # --- the whole workout -------------------------------------------------------------------
 
@@ -212,7 +238,10 @@ class WorkoutPlayer:
             if self.workout.pain_at("before") is None:
                 score = self._ask_pain("How is your back pain right now, from 0 (none) to 10 (worst)?")
                 assert score is not None
-                record_pain(self.ctx, score, "before", workout_id=self.workout.id)
+                result = safety.check_in(self.ctx, score, "before", workout_id=self.workout.id)
+                print_checkin(self.console, result, proposals=False, rescreen=False)
+                if result.rescreen_reason:
+                    raise RescreenNeeded()
                 self._pain_advice(score)
             index = start
             while index < len(self.steps):
@@ -223,6 +252,9 @@ class WorkoutPlayer:
         except QuitWorkout:
             self._quit_questions()
             return "quit"
+        except RescreenNeeded:
+            self.console.print("[yellow]Stopping the workout here: the safety questions come first.[/yellow]")
+            return "rescreen"
         self._finish()
         return "finished"
 
@@ -232,7 +264,7 @@ class WorkoutPlayer:
         self.console.print(
             f"{len({s.exercise_id for s in work})} exercises, {len(work)} sets. "
             "Keys: [bold]Enter[/bold] next or done, [bold]p[/bold] pause, "
-            "[bold]s[/bold] skip, [bold]q[/bold] quit."
+            "[bold]s[/bold] skip, [bold]q[/bold] quit, [bold]h[/bold] if it hurts."
         )
         self.console.print(
             "Move slowly and gently. Stop if pain goes above 5 out of 10, or spreads down a leg."
@@ -246,7 +278,14 @@ class WorkoutPlayer:
             self.voice.say(f"Let's begin {self.workout.program_name}.")
 
     def _play(self, index: int, step: Step) -> int:
-        """Play one step; returns the index of the next step."""
+        """Play one step; returns the index of the next step (the next exercise after a stop for pain)."""
+        self.exercise_id = step.exercise_id
+        try:
+            return self._play_step(index, step)
+        except StopExercise:
+            return self._next_exercise(index)
+
+    def _play_step(self, index: int, step: Step) -> int:
         if step.kind == "intro":
             return self._intro(index, step)
         if step.kind in ("reps", "hold"):
@@ -304,13 +343,13 @@ class WorkoutPlayer:
         except SkipStep as skipped:
             done = int(skipped.args[0]) if skipped.args else 0
             self.console.print("[yellow]Skipped the rest of this set.[/yellow]")
-        except QuitWorkout as quitting:
-            partial = int(quitting.args[0]) if quitting.args else 0
+        except (QuitWorkout, StopExercise, RescreenNeeded) as ending:
+            partial = int(ending.args[0]) if ending.args else 0
             if partial > 0:
                 self._save(
                     step, partial, held_s, "manual" if step.hold_s == 0 and step.kind == "reps" else source
                 )
-            raise QuitWorkout() from None
+            raise type(ending)() from None
         if done > 0:
             self._save(step, done, held_s, source)
 
@@ -363,6 +402,13 @@ class WorkoutPlayer:
                 self.console.print("Paused. Press p to carry on.")
                 self._wait_for_resume()
                 continue
+            if key in HURT_KEYS:
+                try:
+                    self._hurt()
+                except (StopExercise, RescreenNeeded) as ending:
+                    raise type(ending)(count) from None
+                self.console.print(f"Rep {count + 1} of {total}{self._side_of(step, count)}.")
+                continue
             if key and key.isdigit():
                 typed += key
                 self.keys._write(key)
@@ -396,10 +442,8 @@ class WorkoutPlayer:
             try:
                 self._countdown(f"Rep {rep + 1} of {total}{side}: hold", step.hold_s)
                 self._countdown(f"Rep {rep + 1} of {total}{side}: slowly back", RETURN_S)
-            except SkipStep:
-                raise SkipStep(rep) from None
-            except QuitWorkout:
-                raise QuitWorkout(rep) from None
+            except (SkipStep, QuitWorkout, StopExercise, RescreenNeeded) as ending:
+                raise type(ending)(rep) from None
             self.console.print(f"Rep {rep + 1} of {total} done.")
         return total
 
@@ -410,19 +454,15 @@ class WorkoutPlayer:
             self.voice.say("Hold." if total == 1 else f"Hold {hold + 1}.")
             try:
                 self._countdown(f"Hold {hold + 1} of {total}{side}", step.hold_s)
-            except SkipStep:
-                raise SkipStep(hold) from None
-            except QuitWorkout:
-                raise QuitWorkout(hold) from None
+            except (SkipStep, QuitWorkout, StopExercise, RescreenNeeded) as ending:
+                raise type(ending)(hold) from None
             self.console.print(f"Held {step.hold_s:g} s ({hold + 1} of {total}).")
             if hold + 1 < total and step.relax_s > 0:
                 self.voice.say("And relax.")
                 try:
                     self._countdown("Relax", step.relax_s, enter_ends=True)
-                except SkipStep:
-                    raise SkipStep(hold + 1) from None
-                except QuitWorkout:
-                    raise QuitWorkout(hold + 1) from None
+                except (SkipStep, QuitWorkout, StopExercise, RescreenNeeded) as ending:
+                    raise type(ending)(hold + 1) from None
         return total
 
     # --- time and keys -----------------------------------------------------------------------
@@ -435,6 +475,10 @@ class WorkoutPlayer:
         if key == "p":
             self.console.print("Paused. Press p to carry on.")
             self._wait_for_resume()
+            return None
+        if key in HURT_KEYS:
+            self._hurt()
+            self.console.print("Press Enter when you are ready.")
             return None
         return key
 
@@ -450,10 +494,21 @@ class WorkoutPlayer:
 
     def _countdown(self, label: str, seconds: float, *, enter_ends: bool = False) -> None:
         """Count ``seconds`` of workout time down with a bar; p pauses, s (or Enter when
-        ``enter_ends``) ends it early by raising SkipStep / returning, q raises QuitWorkout."""
-        if seconds <= 0:
+        ``enter_ends``) ends it early by raising SkipStep / returning, q raises QuitWorkout, h asks
+        about the pain (the clock waits) and carries on, unless the exercise or workout stops."""
+        remaining_s = seconds
+        while True:
+            try:
+                self._count_down(label, seconds, remaining_s, enter_ends=enter_ends)
+                return
+            except _Hurt as hurt:
+                remaining_s = hurt.remaining_s
+                self._hurt()
+
+    def _count_down(self, label: str, seconds: float, remaining_s: float, *, enter_ends: bool) -> None:
+        if remaining_s <= 0:
             return
-        end = self.clock.monotonic() + seconds
+        end = self.clock.monotonic() + remaining_s
         hint = "Enter to go on, " if enter_ends else ""
         bar = ProgressBar(total=seconds, completed=0, width=30)
 
@@ -461,7 +516,7 @@ class WorkoutPlayer:
             bar.update(seconds - remaining)
             return Group(Text(f"{label}: {remaining:4.0f} s left  ({hint}p pause, s skip, q quit)"), bar)
 
-        with Live(view(seconds), console=self.console, refresh_per_second=10, transient=True) as live:
+        with Live(view(remaining_s), console=self.console, refresh_per_second=10, transient=True) as live:
             while True:
                 remaining = end - self.clock.monotonic()
                 if remaining <= 0:
@@ -476,6 +531,8 @@ class WorkoutPlayer:
                     raise SkipStep()
                 if key == ENTER and enter_ends:
                     return
+                if key in HURT_KEYS:
+                    raise _Hurt(remaining)
                 if key == "p":
                     paused_at = self.clock.monotonic()
                     live.update(Group(Text(f"{label}: paused - press p to carry on"), bar))
@@ -499,6 +556,56 @@ class WorkoutPlayer:
                     "[red]Please type a whole number from 0 (no pain) to 10 (worst pain).[/red]"
                 )
 
+    def _yes_no(self, question: str, *, default: bool) -> bool:
+        """One key: y or n (Enter takes the default); q quits the workout."""
+        self.console.print(f"{question} " + escape("[Y/n]" if default else "[y/N]"), end=" ")
+        while True:
+            key = self.keys.read(None)
+            if key in ("q", CTRL_D):
+                raise QuitWorkout()
+            if key in ("y", "Y", "n", "N", ENTER):
+                answer = default if key == ENTER else key.lower() == "y"
+                self.keys._write(("y" if answer else "n") + "\n")
+                return answer
+
+    def _hurt(self) -> None:
+        """The person says it hurts during an exercise: how much, recorded against the exercise.
+
+        Above 5 offers to stop the exercise (StopExercise); a sharp rise or pain down a leg stops
+        the workout for the safety questions (RescreenNeeded); otherwise the exercise carries on.
+        """
+        exercise_id = self.exercise_id
+        name = (
+            self.ctx.catalogue.get(exercise_id).name
+            if exercise_id is not None and exercise_id in self.ctx.catalogue
+            else "this exercise"
+        )
+        self.voice.say("How bad is the pain?")
+        score = self._ask_pain("\nHow bad is the pain right now, from 0 (none) to 10 (worst)?", optional=True)
+        if score is None:
+            self.console.print("Carrying on.")
+            return
+        leg = self._yes_no("Is any pain spreading down one or both legs?", default=False)
+        result = safety.check_in(
+            self.ctx, score, "during", leg_spread=leg, workout_id=self.workout.id, exercise_id=exercise_id
+        )
+        print_checkin(self.console, result, proposals=False, rescreen=False)
+        if result.rescreen_reason:
+            raise RescreenNeeded()
+        if result.stop_exercise:
+            if self._yes_no(
+                f"Pain above 5 out of 10 during an exercise is a sign to stop it. Stop {escape(name)} now?",
+                default=True,
+            ):
+                self.console.print(
+                    f"[yellow]Stopped {escape(name)}. It is marked for an easier dose: after this workout "
+                    "backcoach will suggest one.[/yellow]"
+                )
+                raise StopExercise()
+            self.console.print("Carrying on. Go very gently, and stop if it gets worse.")
+        else:
+            self.console.print("Carrying on. Go gently.")
+
     def _pain_advice(self, score: int) -> None:
         if score > 5:
             self.console.print(
@@ -510,7 +617,8 @@ class WorkoutPlayer:
         self.console.print("\n[yellow]Stopping here.[/yellow]")
         score = self._ask_pain_quietly()
         if score is not None:
-            record_pain(self.ctx, score, "after", workout_id=self.workout.id)
+            result = safety.check_in(self.ctx, score, "after", workout_id=self.workout.id)
+            print_checkin(self.console, result, rescreen=False)
 
     def _ask_pain_quietly(self) -> int | None:
         try:
@@ -524,8 +632,10 @@ class WorkoutPlayer:
         self.voice.say("All done. Well done for looking after your back today.")
         score = self._ask_pain("How is your back pain now, from 0 (none) to 10 (worst)?")
         assert score is not None
-        record_pain(self.ctx, score, "after", workout_id=self.workout.id)
-        workout = finish_workout(self.ctx, self.workout.id)
+        # Finished first, so the progression review the after-workout check-in runs counts this workout.
+        finish_workout(self.ctx, self.workout.id)
+        result = safety.check_in(self.ctx, score, "after", workout_id=self.workout.id)
+        workout = get_workout(self.ctx, self.workout.id)
         before = workout.pain_at("before")
         self.console.print(
             f"[green]Workout complete: {len(workout.sets)} sets, {workout.total_reps} reps, "
@@ -539,6 +649,8 @@ class WorkoutPlayer:
                 "(backcoach log pain N --moment next_morning). "
                 "Do less next time if it has not settled.[/yellow]"
             )
+        print_checkin(self.console, result, proposals=False, rescreen=False)
+        print_proposals(self.console, list(result.proposals))
         self.console.print(
             "Tomorrow morning, note how your back feels: backcoach log pain N --moment next_morning"
         )

@@ -1,12 +1,11 @@
 """Synthetic pose traces with known answers: generated side-view motion of each exercise.
 
-:func:`synthesise` plays a plan of key poses (:mod:`backcoach.motion.synthetic_plans`, drawn by
-:mod:`backcoach.motion.synthetic_body`) with
-smooth easing between them, turns each frame into the 33 MediaPipe landmarks as a side-on
-camera would see them (nearer side more visible, far side a little higher in the image), and
-adds jitter, dropped frames and optional form faults. The result carries the right answer by
-the rules of ../shared/docs/traces.md: the reps per side, the hold intervals and the finding
-codes the injected faults should raise.
+:func:`synthesise` plays a plan of key poses (:mod:`backcoach.motion.synthetic_plans`) with
+smooth easing between them, draws the body of each frame (:mod:`backcoach.motion.synthetic_body`)
+as the 33 MediaPipe landmarks a side-on camera would give (nearer side more visible, far side a
+little higher in the image), and adds jitter, dropped frames and optional form faults. The
+result carries the right answer by the rules of ../shared/docs/traces.md: the reps per side,
+the hold intervals and the finding codes the injected faults should raise.
 
 Hold intervals run from the middle of the move into the target position to the middle of the
 move out of it (the unbiased point for a threshold half-way between the start and the target);

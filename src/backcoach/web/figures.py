@@ -5,12 +5,18 @@ at y = 55). The figure rests on each pose for its ``hold_s`` and moves to the ne
 ``MOVE_S`` seconds, then loops. SVG ``<animate>`` does the motion, so it runs without
 JavaScript; the static attributes are the first pose, so a browser that does not animate (or a
 person who asked for reduced motion, see ``static/js/figure.js``) sees a still drawing.
+
+The trunk runs shoulder -> hip as a smooth curve through ``mid_back`` when the poses give one
+(so a rounded or arched back shows); far limbs (``far_elbow`` ... ``far_toe``) stand where
+their near twins are when a pose leaves them out. Every limb is drawn over a short "halo" in the
+background colour, so an arm lying along the body or a leg crossing another stays visible.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -50,11 +56,16 @@ def _joint(pose: KeyPose, name: str) -> tuple[float, float] | None:
     return pose.joints.get(fallback) if fallback else None
 
 
-def _format(points: Sequence[tuple[float, float]]) -> str:
+Point = tuple[float, float]
+# How far from a joint where limbs meet (shoulder, hip, head) the halo starts, in drawing units.
+_HALO_GAP = 2.4
+
+
+def _format(points: Sequence[Point]) -> str:
     return " ".join(f"{round(x, 2):g},{round(y, 2):g}" for x, y in points)
 
 
-def _trunk_points(pose: KeyPose, curved: bool) -> list[tuple[float, float]] | None:
+def _trunk_points(pose: KeyPose, curved: bool) -> list[Point] | None:
     """Shoulder to hip; with ``curved``, a quadratic curve passing through mid_back halfway along
     (a pose without mid_back gets a straight back, sampled the same way so it can morph)."""
     shoulder, hip = pose.joints.get("shoulder"), pose.joints.get("hip")
@@ -74,25 +85,48 @@ def _trunk_points(pose: KeyPose, curved: bool) -> list[tuple[float, float]] | No
     return points
 
 
-def _limb_points(poses: Sequence[KeyPose], name: str, joints: Sequence[str]) -> list[str] | None:
-    """The limb's points in every pose (same count in each, so they can morph), or None if a
+def _limb_points(poses: Sequence[KeyPose], name: str, joints: Sequence[str]) -> list[list[Point]] | None:
+    """The limb's points in every pose (the same number in each, so they can morph), or None if a
     pose lacks one of its first two joints."""
     if name == "trunk":
         curved = any("mid_back" in p.joints for p in poses)
         trunks = [_trunk_points(p, curved) for p in poses]
         if any(t is None for t in trunks):
             return None
-        return [_format(t) for t in trunks if t is not None]
+        return [t for t in trunks if t is not None]
     used = list(joints)
     while len(used) > 2 and any(_joint(p, used[-1]) is None for p in poses):
         used.pop()
-    result: list[str] = []
+    result: list[list[Point]] = []
     for pose in poses:
         coords = [_joint(pose, j) for j in used]
         if any(c is None for c in coords):
             return None
-        result.append(_format([c for c in coords if c is not None]))
+        result.append([c for c in coords if c is not None])
     return result
+
+
+def _point_at(points: Sequence[Point], distance: float) -> Point:
+    """The point ``distance`` along the polyline (clamped to its ends)."""
+    walked = 0.0
+    for (x0, y0), (x1, y1) in pairwise(points):
+        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        if length > 0 and walked + length >= distance:
+            f = max(0.0, distance - walked) / length
+            return (x0 + f * (x1 - x0), y0 + f * (y1 - y0))
+        walked += length
+    return points[-1]
+
+
+def _trimmed(points: Sequence[Point], start: float, end: float) -> list[Point]:
+    """The polyline with ``start`` cut off its beginning and ``end`` off its end, keeping the
+    number of points (points inside a cut move to the cut), so the halo leaves joints alone."""
+    lengths = [0.0]
+    for (x0, y0), (x1, y1) in pairwise(points):
+        lengths.append(lengths[-1] + ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+    total = lengths[-1]
+    low, high = min(start, total / 2), max(total - end, total / 2)
+    return [_point_at(points, min(max(d, low), high)) for d in lengths]
 
 
 def _timeline(poses: Sequence[KeyPose]) -> tuple[list[int], list[float], float]:
@@ -141,13 +175,19 @@ def render_figure(exercise: Exercise, *, css_class: str = "figure") -> Markup:
     animated = len(poses) > 1
     frames, key_times, dur_s = _timeline(poses) if animated else ([0], [0.0], 0.0)
     for name, joints, depth in _LIMBS:
-        points = _limb_points(poses, name, joints)
-        if points is None:
+        per_pose = _limb_points(poses, name, joints)
+        if per_pose is None:
             continue
-        anim = _animate("points", [points[f] for f in frames], key_times, dur_s) if animated else ""
-        # A halo in the background colour underneath keeps a limb visible where it crosses another.
-        parts.append(f'<polyline class="halo halo-{name}" points="{points[0]}">{anim}</polyline>')
-        parts.append(f'<polyline class="limb {depth} {name}" points="{points[0]}">{anim}</polyline>')
+        # The halo leaves the joints where limbs meet alone (both ends of the trunk); the short neck
+        # crosses nothing and the head has its own outline.
+        halo = [_format(_trimmed(p, _HALO_GAP, _HALO_GAP if name == "trunk" else 0.0)) for p in per_pose]
+        points = [_format(p) for p in per_pose]
+        layers = [(f"limb {depth} {name}", points)]
+        if name != "neck":
+            layers.insert(0, (f"halo halo-{name}", halo))
+        for css, values in layers:
+            anim = _animate("points", [values[f] for f in frames], key_times, dur_s) if animated else ""
+            parts.append(f'<polyline class="{css}" points="{values[0]}">{anim}</polyline>')
     heads = [p.joints.get("head") for p in poses]
     if all(h is not None for h in heads):
         xs = [f"{h[0]:g}" for h in heads if h is not None]
