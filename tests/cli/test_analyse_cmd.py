@@ -14,6 +14,13 @@ import pytest
 from backcoach.motion.traces import read_trace
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command never touches the person's real data folder."""
+    monkeypatch.setenv("BACKCOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")
+
+
 def backcoach(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "backcoach", *map(str, args)], capture_output=True, text=True, timeout=240

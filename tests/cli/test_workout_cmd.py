@@ -1,7 +1,9 @@
 """``backcoach workout`` driven through a real pseudo-terminal with pexpect, on a fast clock.
 
-A full short program to the end; quitting half-way with q (then carrying on); Ctrl-C. Each time we
-check what the person sees, and then what is stored.
+The first-run safety questions (all clear, or a red flag that stops); a full short program to the
+end; quitting half-way with q (then carrying on); Ctrl-C; pain during an exercise (h) that stops it
+and brings an easier dose, or that asks the safety questions again. Each time we check what the
+person sees, and then what is stored.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import sys
 import pexpect
 import pytest
 
-from backcoach.services import history, workouts
+from backcoach.domain.redflags import load_red_flags
+from backcoach.services import history, progression, safety, workouts
 
 from .conftest import Cli
 
@@ -51,8 +54,12 @@ def _spawn(cli: Cli, *args: str) -> pexpect.spawn:
     return child
 
 
+N_QUESTIONS = len(load_red_flags().questions)
+
+
 def _start(cli: Cli) -> pexpect.spawn:
     cli.ok(*QUICK)
+    cli.screen_all_clear()
     child = _spawn(cli)
     child.expect_exact("from 0 (none) to 10 (worst)?")
     return child
@@ -178,6 +185,126 @@ def test_ctrl_c_keeps_the_sets_done_so_far(cli: Cli) -> None:
         workout = workouts.current_workout(ctx)
         assert workout is not None
         assert [(s.exercise_id, s.reps, s.source) for s in workout.sets] == [("bridge", 2, "manual")]
+
+
+def _answer_screen(child: pexpect.spawn, answers: list[str]) -> None:
+    for answer in answers:
+        child.expect_exact("[y/N]:")
+        child.send(answer + "\r")
+
+
+def test_the_first_workout_asks_the_safety_questions_first(cli: Cli) -> None:
+    cli.ok(*QUICK)
+    child = _spawn(cli)
+    child.expect_exact("Before your first workout: a few short safety questions.")
+    _answer_screen(child, ["n"] * N_QUESTIONS)
+    child.expect_exact("No warning signs")
+    child.expect_exact("from 0 (none) to 10 (worst)?")
+    child.send("q\r")
+    child.expect_exact("(Enter to skip)")
+    child.send("\r")
+    assert _finish(child) == 0
+    with cli.app() as ctx:
+        status = safety.safety_status(ctx)
+        assert status.screened and status.ready_to_exercise
+        assert status.last_screen is not None and status.last_screen.reason == "first_run"
+        assert workouts.current_workout(ctx) is not None
+    # screened once: the next workout goes straight to the pain question
+    child = _spawn(cli)
+    child.expect_exact("from 0 (none) to 10 (worst)?")
+    child.sendintr()
+    assert _finish(child) == 130
+
+
+def test_a_red_flag_on_the_first_run_stops_before_any_workout(cli: Cli) -> None:
+    child = _spawn(cli)
+    _answer_screen(child, ["y"] + ["n"] * (N_QUESTIONS - 1))
+    child.expect_exact("Please get this checked today")
+    child.expect_exact("backcoach screen --cleared")
+    assert _finish(child) == 2
+    with cli.app() as ctx:
+        assert workouts.current_workout(ctx) is None
+        assert history.list_workouts(ctx) == []
+    # and it stays stopped: the next try shows the advice in one line, exit 2
+    assert "Please get this checked today" in _run_to_end(cli)[1]
+
+
+def _run_to_end(cli: Cli) -> tuple[int, str]:
+    child = _spawn(cli)
+    child.expect(pexpect.EOF)
+    output = child.before or ""
+    child.close()
+    return (child.exitstatus if child.exitstatus is not None else -1), output
+
+
+def test_pain_above_five_during_an_exercise_stops_it_and_suggests_an_easier_dose(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("4\r")
+    child.expect_exact("4/10: Acceptable")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 3")
+    child.send("\r")
+    child.expect_exact("1 of 3. Rep 2 of 3.")
+    child.send("h")  # it hurts
+    child.expect_exact("How bad is the pain right now")
+    child.send("6\r")
+    child.expect_exact("spreading down one or both legs?")
+    child.send("n")
+    child.expect_exact("6/10: Too much")
+    child.expect_exact("Stop Bridge now?")
+    child.send("y")
+    child.expect_exact("Stopped Bridge. It is marked for an easier dose")
+    child.expect_exact("Saved: set 1 of 1, 1 rep.")
+    # on to the next exercise, then the end
+    child.expect_exact("Lower back rotational stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Draw-in stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("How is your back pain now, from 0 (none) to 10 (worst)?")
+    child.send("3\r")
+    child.expect_exact("Workout complete")
+    child.expect_exact("Suggested changes to your doses")
+    child.expect(r"#(\d+) bridge: ease off")
+    proposal_id = int(child.match.group(1))
+    child.expect_exact(f"To accept: backcoach progress --accept {proposal_id}")
+    assert _finish(child) == 0
+
+    with cli.app() as ctx:
+        (done,) = history.list_workouts(ctx)
+        during = [(p.score, p.exercise_id) for p in done.pain if p.moment == "during"]
+        assert during == [(6, "bridge")]
+        assert [(s.exercise_id, s.reps) for s in done.sets if s.exercise_id == "bridge"] == [("bridge", 1)]
+        (pending,) = progression.pending_proposals(ctx)
+        assert pending.id == proposal_id and pending.exercise_id == "bridge" and pending.action == "regress"
+    assert f"Accepted #{proposal_id}: bridge (ease off)" in cli.ok("progress", "--accept", str(proposal_id))
+
+
+def test_a_sharp_rise_during_an_exercise_asks_the_safety_questions_again(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("2\r")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 3")
+    child.send("!")
+    child.expect_exact("How bad is the pain right now")
+    child.send("8\r")
+    child.expect_exact("spreading down one or both legs?")
+    child.send("n")
+    child.expect_exact("Stopping the workout here: the safety questions come first.")
+    child.expect_exact("please answer the safety questions again")
+    _answer_screen(child, ["n"] * N_QUESTIONS)
+    child.expect_exact("No warning signs")
+    child.expect_exact("Your workout is saved.")
+    assert _finish(child) == 0
+    with cli.app() as ctx:
+        status = safety.safety_status(ctx)
+        assert status.ready_to_exercise and status.last_screen is not None
+        assert status.last_screen.reason == "pain_rise"
+        workout = workouts.current_workout(ctx)
+        assert workout is not None and [p.score for p in workout.pain] == [2, 8]
 
 
 def test_without_a_terminal_the_workout_explains_itself(cli: Cli) -> None:

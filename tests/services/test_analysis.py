@@ -225,3 +225,15 @@ def test_evaluate_labels_runs_pose_on_a_clip_without_a_trace(tmp_path: Path, cli
     assert clip.score.recognised == "forearm_plank"
     assert report.summary.holds == 1
     assert report.summary.hold_error_s_median is not None and report.summary.hold_error_s_median <= 0.5
+
+
+def test_every_catalogue_threshold_reaches_its_analyser() -> None:
+    from backcoach.domain.catalogue_loader import load_catalogue
+    from backcoach.motion.registry import default_thresholds
+    from backcoach.services.analysis import catalogue_thresholds
+
+    for exercise in load_catalogue():
+        names = {check.threshold_name for check in exercise.form_checks}
+        assert names <= set(default_thresholds(exercise.id)), exercise.id
+        passed = catalogue_thresholds(exercise.id)
+        assert passed == {c.threshold_name: c.threshold_value for c in exercise.form_checks}

@@ -166,6 +166,12 @@ def test_frames_sent_faster_than_pose_are_dropped_not_queued(
     assert set(answered.values()) <= {"feedback", "dropped"}
 
 
+def _claiming_size(jpeg: bytes, width: int, height: int) -> bytes:
+    """A real JPEG whose header claims another size (a tiny file asking for a huge image)."""
+    sof = jpeg.index(b"\xff\xc0")
+    return jpeg[: sof + 5] + struct.pack(">HH", height, width) + jpeg[sof + 9 :]
+
+
 def _expect_error(ws: WebSocketTestSession, contains: str, frame_id: int | None = None) -> None:
     reply = ws.receive_json()
     assert reply["type"] == "error", reply
@@ -202,6 +208,8 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
         _expect_error(ws, "JPEG", frame_id=4)
         ws.send_bytes(b"\x00\x01")
         _expect_error(ws, "8 bytes")
+        ws.send_bytes(HEADER.pack(40, 25) + _claiming_size(bridge_jpegs[0][1], 30_000, 30_000))
+        _expect_error(ws, "at most 1920 pixels", frame_id=40)
         ws.send_bytes(HEADER.pack(5, 30) + b"\x00" * MAX_MESSAGE_BYTES)
         _expect_error(ws, "too big", frame_id=5)
         ws.send_text(json.dumps({"type": "landmarks", "t_ms": 1, "lm": None, "pad": "x" * MAX_MESSAGE_BYTES}))

@@ -17,11 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from backcoach.domain.pain import load_pain_model
 from backcoach.domain.workouts import Step, plan_workout, workout_totals
-from backcoach.services import catalogue, export, history, programs, progression, workouts
+from backcoach.services import catalogue, export, history, programs, safety, workouts
 from backcoach.web.about import ABOUT_PAGES, about_page
 from backcoach.web.deps import CtxDep, FormTokensDep, SettingsDep
 from backcoach.web.figures import render_figure
 from backcoach.web.idempotency import new_token
+from backcoach.web.safety_gate import gate_redirect, screen_url
 from backcoach.web.templating import STATIC_DIR, templates
 
 __all__ = ["router"]
@@ -33,6 +34,7 @@ _NOTICES = {
     "checkin": "Thank you. Your morning check-in is saved.",
     "created": "Your program is saved and is now the one on Today.",
     "finished": "Workout finished and saved. Well done.",
+    "screened": "Thank you. Your answers are saved, and nothing in them stops you exercising.",
 }
 
 
@@ -63,6 +65,7 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
     exercises = {e.id: e for e in catalogue.list_exercises(ctx)}
     done_ids = {eid for w in view.workouts_today for eid in w.exercise_ids}
     first_run = not history.list_workouts(ctx, limit=1)
+    status = safety.safety_status(ctx)
     steps = plan_workout(program, ctx.catalogue) if program is not None else ()
     return _page(
         request,
@@ -74,6 +77,10 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
             "exercises": exercises,
             "done_ids": done_ids,
             "first_run": first_run,
+            # Never screened: the welcome leads to the red-flag screen instead of a start button.
+            "needs_first_screen": not status.screened,
+            "screen_again": status.screened and status.rescreen is not None and status.open_stop is None,
+            "screen_url": screen_url("/"),
             "totals": workout_totals(steps) if steps else None,
             "form_token": new_token(),
             "pain_zones": _pain_zones(),
@@ -88,14 +95,21 @@ def checkin(
     score: Annotated[int, Form(ge=0, le=10)],
     workout_id: Annotated[int, Form()],
     client_id: Annotated[str, Form(max_length=64)] = "",
+    leg: Annotated[str, Form(max_length=5)] = "no",
 ) -> Response:
-    """The next-morning pain rating; it also runs the progression review (dose suggestions)."""
+    """The next-morning pain rating through the safety check-in: a sharp rise or pain down a leg asks
+    the red-flag questions again; otherwise it runs the progression review (dose suggestions).
+    The form's one-time token makes a double post record once."""
     earlier = tokens.redirect_for(client_id)
     if earlier:
         return _redirect(earlier)
-    workouts.record_pain(ctx, score, "next_morning", workout_id=workout_id, client_id=client_id or None)
-    review = progression.review_progress(ctx)
-    url = "/safety/progress" if review.new_proposals else "/?notice=checkin"
+    result = safety.check_in(ctx, score, "next_morning", leg_spread=leg == "yes", workout_id=workout_id)
+    if result.rescreen_reason is not None:
+        url = screen_url("/")
+    elif result.proposals:
+        url = "/safety/progress"
+    else:
+        url = "/?notice=checkin"
     tokens.remember(client_id, url)
     return _redirect(url)
 
@@ -134,8 +148,12 @@ def exercise_page(request: Request, ctx: CtxDep, exercise_id: str) -> Response:
 @router.get("/workout")
 def workout_start_page(request: Request, ctx: CtxDep) -> Response:
     current = workouts.current_workout(ctx)
+    target = f"/workout/{current.id}" if current is not None else "/workout"
+    gate = gate_redirect(ctx, target)
+    if gate is not None:
+        return _redirect(gate)
     if current is not None:
-        return _redirect(f"/workout/{current.id}")
+        return _redirect(target)
     return _page(
         request,
         "workout_start.html",
@@ -158,6 +176,9 @@ def workout_start(
     earlier = tokens.redirect_for(form_token)
     if earlier:
         return _redirect(earlier)
+    gate = gate_redirect(ctx, "/workout")
+    if gate is not None:
+        return _redirect(gate)
     workout = workouts.start_workout(ctx, program_slug or None)
     url = f"/workout/{workout.id}"
     tokens.remember(form_token, url)
@@ -197,6 +218,9 @@ def workout_page(
     workout = workouts.get_workout(ctx, workout_id)
     if workout.status != "in_progress":
         return _workout_summary(request, ctx, workout)
+    gate = gate_redirect(ctx, f"/workout/{workout_id}")
+    if gate is not None:
+        return _redirect(gate)
     plan = workouts.workout_plan(ctx, workout_id)
     exercise_ids = list(dict.fromkeys(s.exercise_id for s in plan if s.exercise_id))
     exercises = [catalogue.get_exercise(ctx, eid) for eid in exercise_ids]

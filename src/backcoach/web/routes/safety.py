@@ -1,9 +1,11 @@
 """Safety pages: the red-flag screen and its advice, clearance, pain check-ins, questionnaires,
 dose suggestions, outcome charts and reminders; plus ``register_safety_handlers(app)``.
 
-While a red flag is open, starting a workout raises ``SafetyStop``: the handler sends a page
-request to ``/safety/advice`` (the calm advice stays visible there) and answers the JSON API with
-409 and the advice. Every page also gets ``safety_status`` for the banner (safety/_banner.html).
+Until the screen has been answered (first run, or asked again after a sharp rise in pain), and
+while a red flag is open, starting a workout raises ``SafetyStop``: the handler sends a page
+request to the screen (coming back afterwards, see ``web/safety_gate.py``) or to ``/safety/advice``
+(the calm advice stays visible there), and answers the JSON API with 409, the advice and where to
+go (``see``). Every page also gets ``safety_status`` for the banner (safety/_banner.html).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from backcoach.services.errors import InvalidInput, SafetyStop
 from backcoach.services.workouts import current_workout
 from backcoach.web.deps import CtxDep, FormTokensDep
 from backcoach.web.idempotency import new_token
+from backcoach.web.safety_gate import ADVICE_URL, safe_next, screen_url
 from backcoach.web.templating import templates
 
 __all__ = ["register_safety_handlers", "router", "safety_context"]
@@ -79,12 +82,24 @@ def register_safety_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SafetyStop)
     async def _safety_stop(request: Request, exc: SafetyStop) -> Response:
+        ctx: AppContext | None = getattr(request.app.state, "ctx", None)
+        status = safety.safety_status(ctx) if ctx is not None else None
+        screen_first = status is not None and status.open_stop is None and status.needs_screen
         if request.url.path.startswith("/api/"):
             return JSONResponse(
-                {"error": "safety_stop", "detail": str(exc), "advice": str(exc), "see": "/safety/advice"},
+                {
+                    "error": "safety_stop",
+                    "detail": str(exc),
+                    "advice": str(exc),
+                    "screen_required": screen_first,
+                    "see": screen_url() if screen_first else ADVICE_URL,
+                },
                 status_code=409,
             )
-        return _redirect("/safety/advice")
+        if screen_first:
+            back = request.url.path if request.method == "GET" else "/"
+            return _redirect(screen_url(back))
+        return _redirect(ADVICE_URL)
 
 
 # --- overview, screen, advice, clearance ---------------------------------------------------------
@@ -106,7 +121,8 @@ def safety_page(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.get("/safety/screen", include_in_schema=False)
-def screen_page(request: Request, ctx: CtxDep) -> Response:
+def screen_page(request: Request, ctx: CtxDep, next: str = "") -> Response:
+    """The red-flag questions; ``next`` is where an all-clear leads (where the person was going)."""
     return _page(
         request,
         "safety/screen.html",
@@ -115,6 +131,7 @@ def screen_page(request: Request, ctx: CtxDep) -> Response:
             "screen": safety.screen_questions(),
             "status": safety.safety_status(ctx),
             "form_token": new_token(),
+            "next_url": safe_next(next) or "",
         },
     )
 
@@ -138,17 +155,20 @@ async def screen_submit(request: Request, ctx: CtxDep, tokens: FormTokensDep) ->
                 "form_token": new_token(),
                 "answers": {k: v for k, v in form.items()},
                 "missing": {q.id for q in missing},
+                "next_url": safe_next(str(form.get("next", ""))) or "",
             },
             status_code=422,
         )
     record = safety.submit_screen(ctx, {q.id: form.get(f"q_{q.id}") == "yes" for q in questions})
-    url = (
-        "/safety/advice"
-        if record.stop
-        else "/?notice=screened"
-        if record.reason == "first_run"
-        else "/safety?notice=screened"
-    )
+    back = safe_next(str(form.get("next", "")))
+    if record.stop:
+        url = ADVICE_URL
+    elif back:
+        url = f"{back}{'&' if '?' in back else '?'}notice=screened"
+    elif record.reason == "first_run":
+        url = "/?notice=screened"
+    else:
+        url = "/safety?notice=screened"
     tokens.remember(str(form.get("form_token", "")), url)
     return _redirect(url)
 
