@@ -227,3 +227,21 @@ def test_an_open_red_flag_stops_the_camera_coach_with_the_advice(ctx: AppContext
     submit_screen(ctx, answers)
     with pytest.raises(SafetyStop):
         LiveCoach(ctx).start(workout_id, "bridge", 1, None)
+
+
+def test_each_finished_plank_hold_is_reported_with_its_seconds_and_stored(ctx: AppContext) -> None:
+    from backcoach.motion.synthetic import synthesise
+
+    planks = synthesise("forearm_plank", holds=[4.0, 3.0], seed=2)  # known answer: 4 s, then 3 s
+    workout_id = start_workout(ctx).id
+    coach = LiveCoach(ctx)
+    coach.start(workout_id, "forearm_plank", 1, None)
+    ended = [
+        r.hold_ended_s for r in (coach.handle_frame(f) for f in planks.frames) if r.hold_ended_s is not None
+    ]
+    # What the player's completeHold() gets: one call a hold, with the seconds held.
+    assert len(ended) == 2
+    assert ended[0] == pytest.approx(4.0, abs=0.6) and ended[1] == pytest.approx(3.0, abs=0.6)
+    ((holds, hold_s, source),) = _camera_sets(ctx, workout_id, "forearm_plank")
+    assert (holds, source) == (2, "camera")
+    assert hold_s == pytest.approx(sum(ended) / 2, abs=0.1)

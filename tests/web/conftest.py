@@ -1,6 +1,10 @@
 """Fixtures for the web tests: the app in-process, a real uvicorn server, and real Chromium.
 
-- ``web_settings`` / ``client``: the app through FastAPI's TestClient on a fresh SQLite file.
+- ``web_settings`` / ``client``: the app through FastAPI's TestClient on a fresh SQLite file (a first
+  run: the red-flag screen not yet answered); ``screened_client``: the same after an all-clear screen
+  recorded through the real service (workouts can start).
+- ``answer_screen_all_clear(base_url)``: answers the real screen form of a running server "no" to
+  every question, as a person does before their first workout.
 - ``start_server(**env)``: starts ``python -m backcoach serve`` on a free port with its own data
   directory (and any extra BACKCOACH_* variables), waits until it answers, returns the base URL;
   every server started is stopped after the test module.
@@ -13,6 +17,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -20,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +35,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backcoach.config import Settings
+from backcoach.domain.redflags import ScreenRecord
+from backcoach.services import safety
+from backcoach.services.context import AppContext
 from backcoach.web.app import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +63,32 @@ def web_settings(tmp_path: Path) -> Settings:
 def client(web_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(web_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def screened_client(
+    client: TestClient, screen_all_clear: Callable[[AppContext], ScreenRecord]
+) -> TestClient:
+    """``client`` after the first-run red-flag screen was answered "no" throughout (the real service)."""
+    screen_all_clear(client.app.state.ctx)  # type: ignore[attr-defined]
+    return client
+
+
+def answer_screen_all_clear(base_url: str) -> None:
+    """Post the server's real red-flag screen form with "no" to every question (over HTTP, as a browser
+    does), so workouts can start on that server."""
+    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    request = urllib.request.Request(
+        base_url + "/safety/screen",
+        data=urllib.parse.urlencode(form).encode(),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200, response.status
+    with urllib.request.urlopen(base_url + "/api/safety/status", timeout=10) as response:
+        status = json.loads(response.read())
+    assert status["can_exercise"] and not status["needs_screen"], status
 
 
 def _free_port() -> int:

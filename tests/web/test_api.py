@@ -60,7 +60,18 @@ def test_programs_create_update_and_errors(client: TestClient) -> None:
     assert client.put("/api/programs/active", params={"slug": "lunch-break"}).json()["slug"] == "lunch-break"
 
 
-def test_a_workout_through_the_api(client: TestClient) -> None:
+def test_no_workout_starts_before_the_safety_questions(client: TestClient) -> None:
+    refused = client.post("/api/workouts", json={})
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["error"] == "safety_stop" and body["screen_required"] is True
+    assert "safety questions" in body["advice"] and body["see"] == "/safety/screen"
+    assert client.get("/api/workouts/current").json() is None
+    assert client.get("/api/safety/status").json()["needs_screen"] is True
+
+
+def test_a_workout_through_the_api(screened_client: TestClient) -> None:
+    client = screened_client
     started = client.post("/api/workouts", json={"program_slug": "daily-short"})
     assert started.status_code == 201
     workout_id = started.json()["id"]
@@ -109,7 +120,8 @@ def test_a_workout_through_the_api(client: TestClient) -> None:
     assert client.get("/api/export").json()
 
 
-def test_bad_workout_input_gets_a_clear_error(client: TestClient) -> None:
+def test_bad_workout_input_gets_a_clear_error(screened_client: TestClient) -> None:
+    client = screened_client
     workout_id = client.post("/api/workouts", json={}).json()["id"]
     pain = client.post(f"/api/workouts/{workout_id}/pain", json={"score": 11, "moment": "after"})
     assert pain.status_code == 422
@@ -147,6 +159,7 @@ def test_an_open_red_flag_blocks_starting_a_workout(client: TestClient) -> None:
     response = client.post("/api/workouts", json={})
     assert response.status_code == 409
     assert response.json()["error"] == "safety_stop" and response.json()["advice"]
+    assert response.json()["see"] == "/safety/advice" and response.json()["screen_required"] is False
     assert client.get("/api/workouts/current").json() is None
     assert "Workouts are paused" in client.get("/").text
     page = client.post("/workout/start", data={"form_token": "t"}, follow_redirects=True)

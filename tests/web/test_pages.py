@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from backcoach.config import Settings
 from backcoach.services import workouts
-from backcoach.services.context import SystemClock, open_app
+from backcoach.services.context import AppContext, SystemClock, open_app
 from backcoach.web.app import create_app
 
 MAIN_PAGES = ["/", "/exercises", "/exercises/bridge", "/workout", "/history", "/about", "/settings"]
@@ -57,15 +58,58 @@ def test_an_unexpected_error_shows_the_friendly_page(web_settings: Settings) -> 
     assert "boom" not in response.text and "Traceback" not in response.text
 
 
-def test_today_shows_the_program_and_a_start_button(client: TestClient) -> None:
+def _screen_form(html: str) -> dict[str, str]:
+    """The screen form's hidden fields, and "no" to every question."""
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    questions = set(re.findall(r'name="(q_[a-z_]+)"', html))
+    assert len(questions) >= 5
+    return {**hidden, **{q: "no" for q in questions}}
+
+
+def test_the_first_run_welcomes_then_the_screen_leads_back_to_today(client: TestClient) -> None:
     html = client.get("/").text
-    assert "Daily short" in html
-    assert "Start today&#39;s workout" in html or "Start today's workout" in html
-    assert "Welcome to backcoach" in html and 'href="/about/clinician"' in html
-    assert 'data-testid="streak">0<' in html
+    assert "Welcome to backcoach" in html and "not a diagnosis" in html
+    assert 'href="/about"' in html and 'href="/about/clinician"' in html
+    assert "Daily short" in html and 'data-testid="streak">0<' in html
+    # no start button yet: the welcome leads to the red-flag screen, which comes back to Today
+    assert 'id="start-workout"' not in html
+    assert 'href="/safety/screen?next=/"' in html
+    screen = client.get("/safety/screen", params={"next": "/"}).text
+    assert '<input type="hidden" name="next" value="/">' in screen
+    answered = client.post("/safety/screen", data=_screen_form(screen), follow_redirects=False)
+    assert answered.status_code == 303 and answered.headers["location"] == "/?notice=screened"
+    today = client.get(answered.headers["location"]).text
+    assert "nothing in them stops you exercising" in today
+    assert "Start today&#39;s workout" in today or "Start today's workout" in today
+    assert 'href="/safety/screen' not in today
 
 
-def test_starting_twice_with_the_same_form_token_starts_one_workout(client: TestClient) -> None:
+def test_the_player_sends_an_unscreened_person_to_the_screen_and_back(client: TestClient) -> None:
+    started = client.post("/workout/start", data={"form_token": "t-1"}, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"] == "/safety/screen?next=/workout"
+    assert client.get("/workout", follow_redirects=False).headers["location"] == "/safety/screen?next=/workout"
+    assert client.get("/api/workouts/current").json() is None
+    screen = client.get(started.headers["location"]).text
+    answered = client.post("/safety/screen", data=_screen_form(screen), follow_redirects=False)
+    assert answered.headers["location"] == "/workout?notice=screened"
+    start_page = client.get(answered.headers["location"])
+    assert start_page.status_code == 200 and 'id="start-workout"' in start_page.text
+    started = client.post("/workout/start", data={"form_token": "t-2"}, follow_redirects=False)
+    assert started.headers["location"].startswith("/workout/")
+
+
+def test_the_screen_never_sends_anyone_to_another_site(client: TestClient) -> None:
+    for bad in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        screen = client.get("/safety/screen", params={"next": bad}).text
+        assert 'name="next"' not in screen
+        form = {**_screen_form(screen), "next": bad, "form_token": ""}
+        answered = client.post("/safety/screen", data=form, follow_redirects=False)
+        # the first screen goes back to Today, later ones to the safety page; never elsewhere
+        assert answered.headers["location"] in ("/?notice=screened", "/safety?notice=screened")
+
+
+def test_starting_twice_with_the_same_form_token_starts_one_workout(screened_client: TestClient) -> None:
+    client = screened_client
     form = {"program_slug": "daily-short", "form_token": "tok-1"}
     first = client.post("/workout/start", data=form, follow_redirects=False)
     second = client.post("/workout/start", data=form, follow_redirects=False)
@@ -87,7 +131,8 @@ def test_starting_twice_with_the_same_form_token_starts_one_workout(client: Test
     assert client.get("/workout", follow_redirects=False).headers["location"] == f"/workout/{workout_id}"
 
 
-def test_a_finished_workout_shows_its_summary_and_appears_in_history(client: TestClient) -> None:
+def test_a_finished_workout_shows_its_summary_and_appears_in_history(screened_client: TestClient) -> None:
+    client = screened_client
     workout = client.post("/api/workouts", json={}).json()
     client.post(
         f"/api/workouts/{workout['id']}/sets",
@@ -105,7 +150,8 @@ def test_a_finished_workout_shows_its_summary_and_appears_in_history(client: Tes
     assert client.get("/history", params={"month": "2024-13"}).status_code == 404
 
 
-def test_the_morning_checkin_is_offered_and_saved_once(web_settings: Settings, client: TestClient) -> None:
+def _workout_yesterday(web_settings: Settings, screen_all_clear: Callable[[AppContext], object]) -> int:
+    """A bridge workout done yesterday (screened all clear first), so the morning check-in is due."""
     yesterday = datetime.now(UTC) - timedelta(days=1)
 
     class Yesterday(SystemClock):
@@ -113,22 +159,59 @@ def test_the_morning_checkin_is_offered_and_saved_once(web_settings: Settings, c
             return yesterday
 
     with open_app(web_settings, clock=Yesterday()) as ctx:
+        screen_all_clear(ctx)
+        workouts.record_pain(ctx, 2, "before")
         w = workouts.start_workout(ctx)
         workouts.record_set(ctx, w.id, exercise_id="bridge", set_number=1, side=None, reps=8)
         workouts.finish_workout(ctx, w.id)
+    return w.id
+
+
+def test_the_morning_checkin_is_offered_and_saved_once(
+    web_settings: Settings, client: TestClient, screen_all_clear: Callable[[AppContext], object]
+) -> None:
+    workout_id = _workout_yesterday(web_settings, screen_all_clear)
     today = client.get("/").text
+    assert "Has the pain spread down a leg" in today
     assert "Morning check-in" in today
     found = re.search(r'name="client_id" value="([^"]+)"', today)
     assert found is not None
     token = found[1]
     for _ in range(2):
         response = client.post(
-            "/checkin", data={"score": 3, "workout_id": w.id, "client_id": token}, follow_redirects=False
+            "/checkin",
+            data={"score": 3, "workout_id": workout_id, "client_id": token, "leg": "no"},
+            follow_redirects=False,
         )
-        assert response.status_code == 303
+        assert response.status_code == 303 and response.headers["location"] == "/?notice=checkin"
     ratings = [p for p in client.get("/api/history/pain").json() if p["moment"] == "next_morning"]
-    assert [(p["score"], p["workout_id"]) for p in ratings] == [(3, w.id)]
-    assert "Morning check-in" not in client.get("/").text
+    assert [(p["score"], p["workout_id"]) for p in ratings] == [(3, workout_id)]
+    today = client.get("/").text
+    assert "Morning check-in" not in today and 'id="start-workout"' in today
+
+
+@pytest.mark.parametrize(("score", "leg"), [(3, "yes"), (8, "no")])
+def test_pain_down_a_leg_or_a_sharp_rise_in_the_morning_asks_the_screen_again(
+    web_settings: Settings,
+    client: TestClient,
+    screen_all_clear: Callable[[AppContext], object],
+    score: int,
+    leg: str,
+) -> None:
+    workout_id = _workout_yesterday(web_settings, screen_all_clear)
+    token = re.search(r'name="client_id" value="([^"]+)"', client.get("/").text)
+    assert token is not None
+    form = {"score": score, "workout_id": workout_id, "client_id": token[1], "leg": leg}
+    for _ in range(2):  # a double post records once and goes to the same place
+        response = client.post("/checkin", data=form, follow_redirects=False)
+        assert response.headers["location"] == "/safety/screen?next=/"
+    ratings = [p for p in client.get("/api/history/pain").json() if p["moment"] == "next_morning"]
+    assert [p["score"] for p in ratings] == [score]
+    today = client.get("/").text
+    assert "please answer the safety questions again" in today.lower()
+    assert 'id="start-workout"' not in today
+    assert client.post("/api/workouts", json={}).status_code == 409
+    assert client.get("/workout", follow_redirects=False).headers["location"] == "/safety/screen?next=/workout"
 
 
 def test_settings_change_the_program_and_its_schedule(client: TestClient) -> None:

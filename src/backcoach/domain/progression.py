@@ -187,7 +187,8 @@ def _step(dosage: Dosage, rules: ProgressionRules, up: bool) -> tuple[Variable, 
             low, high = dosage.reps_range
             step = rules.progress_reps_step if up else rules.regress_reps_step
             new = min(high, dosage.reps + step) if up else max(low, dosage.reps - step)
-            if new != dosage.reps:
+            # A dose already outside the range (a person's own) never moves the wrong way.
+            if (new > dosage.reps) if up else (new < dosage.reps):
                 what = "reps" if dosage.kind == "reps" else "holds"
                 words = (
                     f"{abs(new - dosage.reps)} {'more' if up else 'fewer'} {what} ({dosage.reps} to {new})"
@@ -197,7 +198,7 @@ def _step(dosage: Dosage, rules: ProgressionRules, up: bool) -> tuple[Variable, 
             low_s, high_s = dosage.sets_range
             step = rules.progress_sets_step if up else rules.regress_sets_step
             new = min(high_s, dosage.sets + step) if up else max(low_s, dosage.sets - step)
-            if new != dosage.sets:
+            if (new > dosage.sets) if up else (new < dosage.sets):
                 words = f"{'one more set' if up else 'one set fewer'} ({dosage.sets} to {new} sets)"
                 return "sets", dataclasses.replace(dosage, sets=int(new)), words
         elif variable == "hold_s":
@@ -206,7 +207,7 @@ def _step(dosage: Dosage, rules: ProgressionRules, up: bool) -> tuple[Variable, 
             low_h, high_h = dosage.hold_range_s
             step_s = rules.progress_hold_step_s if up else rules.regress_hold_step_s
             new_h = min(high_h, dosage.hold_s + step_s) if up else max(low_h, dosage.hold_s - step_s)
-            if new_h > 0 and new_h != dosage.hold_s:
+            if new_h > 0 and ((new_h > dosage.hold_s) if up else (new_h < dosage.hold_s)):
                 words = f"{'longer' if up else 'shorter'} holds ({dosage.hold_s:g} s to {new_h:g} s)"
                 return "hold_s", dataclasses.replace(dosage, hold_s=float(new_h)), words
         elif variable == "variant":
