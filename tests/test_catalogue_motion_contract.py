@@ -20,7 +20,7 @@ def test_every_catalogue_exercise_has_an_analyser() -> None:
 def test_form_check_thresholds_match_the_analyser(exercise_id: str) -> None:
     defaults = default_thresholds(exercise_id)
     for check in CATALOGUE.get(exercise_id).form_checks:
-        assert check.threshold_name in defaults, f"{exercise_id}: {check.threshold_name} unknown to the analyser"
+        assert check.threshold_name in defaults, f"{exercise_id}: {check.threshold_name} unknown"
         assert defaults[check.threshold_name] == pytest.approx(check.threshold_value), (
             f"{exercise_id}.{check.threshold_name}: catalogue {check.threshold_value}, "
             f"analyser {defaults[check.threshold_name]}"

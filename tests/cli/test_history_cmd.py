@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.services import history, workouts
+from backcoach.services import history, outcomes, programs, progression, safety, workouts
+from backcoach.services.errors import SafetyStop
 
 from .conftest import Cli
 
@@ -97,3 +98,59 @@ def test_the_cli_on_each_database(cli: Cli, database_url: str) -> None:
         assert done.returncode == 0, done.stderr
     done = cli.run("history", env=on_db)
     assert done.returncode == 0 and "Logged by hand" in done.stdout and "3/10" in done.stdout
+
+
+def test_history_shows_the_outcomes_over_time_with_meaningful_changes(cli: Cli) -> None:
+    out = cli.ok("history")
+    assert "How you are doing over time" in out
+    assert "Nothing to chart yet" in out
+    with cli.app() as ctx:
+        outcomes.submit_pain(ctx, 7)
+        outcomes.submit_rmdq(ctx, 14)
+        outcomes.submit_pain(ctx, 3)
+        outcomes.submit_rmdq(ctx, 8)
+    out = cli.ok("history")
+    assert "Nothing to chart yet" not in out
+    assert "Roland-Morris" in out
+    assert out.count("★ meaningful change, better") == 2  # pain 7 -> 3 and Roland-Morris 14 -> 8
+    assert "Questionnaires:" in out
+
+
+def test_log_pain_goes_through_the_safety_check_in(cli: Cli) -> None:
+    cli.screen_all_clear()
+    assert "3/10: Safe" in cli.ok("log", "pain", "3", "--moment", "before")
+    with cli.app() as ctx:
+        assert not safety.screen_required(ctx)
+    sore = cli.ok("log", "pain", "7", "--moment", "after")
+    assert "Saved: pain 7/10, after" in sore
+    assert "Your pain has gone up from 3 to 7" in sore and "Run: backcoach screen" in sore
+    with cli.app() as ctx:
+        assert safety.screen_required(ctx)
+        with pytest.raises(SafetyStop, match="safety questions again"):
+            workouts.start_workout(ctx)
+
+
+def test_log_pain_down_a_leg_asks_the_safety_questions_again(cli: Cli) -> None:
+    cli.screen_all_clear()
+    out = cli.ok("log", "pain", "2", "--leg")
+    assert "2/10: Safe" in out and "spreading down a leg" in out
+    with cli.app() as ctx:
+        assert safety.screen_required(ctx)
+
+
+def test_next_morning_pain_logged_brings_the_dose_suggestions(cli: Cli) -> None:
+    cli.screen_all_clear()
+    with cli.app() as ctx:
+        program = programs.active_program(ctx)
+        exercise_id = program.items[0].exercise_id
+        workout = workouts.start_workout(ctx)
+        safety.check_in(ctx, 4, "before", workout_id=workout.id)
+        safety.check_in(ctx, 6, "during", workout_id=workout.id, exercise_id=exercise_id)
+        workouts.finish_workout(ctx, workout.id)
+    out = cli.ok("log", "pain", "3", "--moment", "next_morning")
+    assert "3/10: Safe" in out
+    assert "Suggested changes to your doses" in out
+    assert f"{exercise_id}: ease off" in out and "Because your pain reached 6/10" in out
+    with cli.app() as ctx:
+        (proposal,) = progression.pending_proposals(ctx)
+    assert f"To accept: backcoach progress --accept {proposal.id}" in out

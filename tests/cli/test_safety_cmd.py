@@ -30,11 +30,11 @@ def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
-def run_in_terminal(data_dir: Path, *args: str) -> tuple[int | None, str]:
-    """Run a command in a pseudo-terminal (the guided workout needs one); its exit status and output."""
+def spawn_in_terminal(data_dir: Path, *args: str) -> pexpect.spawn:
+    """A command in a pseudo-terminal (the guided workout needs one), to answer as a person would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
-    env.update({"BACKCOACH_DATA_DIR": str(data_dir), "BACKCOACH_VOICE": "false"})
-    child = pexpect.spawn(
+    env.update({"BACKCOACH_DATA_DIR": str(data_dir), "BACKCOACH_VOICE": "false", "NO_COLOR": "1"})
+    return pexpect.spawn(
         sys.executable,
         ["-c", "from backcoach.cli.app import main; main()", *args],
         env=env,
@@ -42,6 +42,11 @@ def run_in_terminal(data_dir: Path, *args: str) -> tuple[int | None, str]:
         dimensions=(40, 160),
         timeout=120,
     )
+
+
+def run_in_terminal(data_dir: Path, *args: str) -> tuple[int | None, str]:
+    """Run a command in a pseudo-terminal (the guided workout needs one); its exit status and output."""
+    child = spawn_in_terminal(data_dir, *args)
     try:
         child.expect(pexpect.EOF)
     except pexpect.TIMEOUT:
@@ -88,8 +93,18 @@ def test_all_no_screen_then_checkin_and_progress(data_dir: Path) -> None:
     assert "3/10: Safe" in checkin.stdout
     leg = run(data_dir, "checkin", "--pain", "3", "--leg")
     assert "spreading down a leg" in leg.stdout
-    status, output = run_in_terminal(data_dir, "workout")
-    assert status == 2 and "safety questions again" in output
+    # the workout asks the safety questions again before it starts
+    child = spawn_in_terminal(data_dir, "workout")
+    child.expect_exact("spreading down a leg, so please answer the safety questions again")
+    for _ in range(N_QUESTIONS):
+        child.expect_exact("[y/N]:")
+        child.send("n\r")
+    child.expect_exact("No warning signs")
+    child.expect_exact("from 0 (none) to 10 (worst)?")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus is None and child.exitstatus == 130
     progress = run(data_dir, "progress")
     assert progress.returncode == 0, progress.stderr
     assert "no workout at this dose yet" in progress.stdout

@@ -283,6 +283,38 @@ def test_pain_above_five_during_an_exercise_stops_it_and_suggests_an_easier_dose
     assert f"Accepted #{proposal_id}: bridge (ease off)" in cli.ok("progress", "--accept", str(proposal_id))
 
 
+def test_a_little_pain_during_a_hold_is_noted_and_the_hold_carries_on(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("3\r")
+    for name in ("Bridge", "Lower back rotational stretch"):
+        child.expect_exact(name)
+        child.expect_exact("Press Enter when you are in position")
+        child.send("s")
+    child.expect_exact("Draw-in stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\rh")  # in position, and at once: it hurts
+    child.expect_exact("How bad is the pain right now")
+    child.send("3\r")
+    child.expect_exact("spreading down one or both legs?")
+    child.send("\r")  # Enter: the default, no
+    child.expect_exact("3/10: Safe")
+    child.expect_exact("Carrying on. Go gently.")
+    child.expect_exact("Saved: set 1 of 1, 2 holds.")
+    child.expect_exact("How is your back pain now")
+    child.send("3\r")
+    child.expect_exact("Workout complete: 1 sets, 2 reps, 10 s held.")
+    assert _finish(child) == 0
+    with cli.app() as ctx:
+        (done,) = history.list_workouts(ctx)
+        assert [(p.moment, p.score, p.exercise_id) for p in done.pain] == [
+            ("before", 3, None),
+            ("during", 3, "draw_in"),
+            ("after", 3, None),
+        ]
+        assert progression.pending_proposals(ctx) == []
+        assert safety.safety_status(ctx).ready_to_exercise
+
+
 def test_a_sharp_rise_during_an_exercise_asks_the_safety_questions_again(cli: Cli) -> None:
     child = _start(cli)
     child.send("2\r")

@@ -3,8 +3,8 @@
 - ``web_settings`` / ``client``: the app through FastAPI's TestClient on a fresh SQLite file (a first
   run: the red-flag screen not yet answered); ``screened_client``: the same after an all-clear screen
   recorded through the real service (workouts can start).
-- ``answer_screen_all_clear(base_url)``: answers the real screen form of a running server "no" to
-  every question, as a person does before their first workout.
+- ``answer_screen``: a function ``(base_url)`` that answers the real screen form of a running server
+  "no" to every question (``answer_screen_all_clear``), as a person does before their first workout.
 - ``start_server(**env)``: starts ``python -m backcoach serve`` on a free port with its own data
   directory (and any extra BACKCOACH_* variables), waits until it answers, returns the base URL;
   every server started is stopped after the test module.
@@ -66,9 +66,7 @@ def client(web_settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def screened_client(
-    client: TestClient, screen_all_clear: Callable[[AppContext], ScreenRecord]
-) -> TestClient:
+def screened_client(client: TestClient, screen_all_clear: Callable[[AppContext], ScreenRecord]) -> TestClient:
     """``client`` after the first-run red-flag screen was answered "no" throughout (the real service)."""
     screen_all_clear(client.app.state.ctx)  # type: ignore[attr-defined]
     return client
@@ -89,6 +87,12 @@ def answer_screen_all_clear(base_url: str) -> None:
     with urllib.request.urlopen(base_url + "/api/safety/status", timeout=10) as response:
         status = json.loads(response.read())
     assert status["can_exercise"] and not status["needs_screen"], status
+
+
+@pytest.fixture(scope="session")
+def answer_screen() -> Callable[[str], None]:
+    """``answer_screen(base_url)``: the server's red-flag screen answered all clear over HTTP."""
+    return answer_screen_all_clear
 
 
 def _free_port() -> int:

@@ -1,5 +1,7 @@
-"""The web app in real Chromium against a real server: a whole workout by keyboard, the moving
-drawings, a phone-sized screen, and screenshots of the main pages (saved to docs/screenshots/)."""
+"""The web app in real Chromium against a real server: the first run through the red-flag screen and
+a whole workout by keyboard, "It hurts" during an exercise, the moving drawings, a phone-sized screen,
+reminders that never ask uninvited, another site's form refused, and screenshots of the main pages
+(saved to docs/screenshots/)."""
 
 from __future__ import annotations
 
@@ -33,33 +35,58 @@ def _api(base: str, method: str, path: str, body: dict[str, Any] | None = None) 
         return json.loads(response.read() or b"null")
 
 
-@pytest.fixture(scope="module")
-def short_program(live_server: str) -> str:
+def _make_short_program(base: str) -> str:
     """A two-exercise program (two bridge reps, two 3 s draw-in holds) made the active one."""
     doses = {
         "bridge": {"sets": 1, "reps": 2, "rest_s": 5},
         "draw_in": {"sets": 1, "reps": 2, "hold_s": 3, "rest_s": 5},
     }
     _api(
-        live_server,
+        base,
         "POST",
         "/api/programs",
         {"name": "Quick test", "exercise_ids": ["bridge", "draw_in"], "doses": doses},
     )
-    _api(live_server, "PUT", "/api/programs/active?slug=quick-test")
+    _api(base, "PUT", "/api/programs/active?slug=quick-test")
     return "quick-test"
+
+
+@pytest.fixture(scope="module")
+def short_program(live_server: str, answer_screen: Callable[[str], None]) -> str:
+    """The short program on ``live_server``, whose red-flag screen was answered all clear (over HTTP)."""
+    answer_screen(live_server)
+    return _make_short_program(live_server)
 
 
 def _heading(page: Any) -> str:
     return str(page.locator("#step-heading").inner_text())
 
 
-def test_finish_a_whole_workout_by_keyboard_and_find_it_in_history(
-    page: Any, live_server: str, short_program: str, save_screenshot: Callable[..., Any]
+def test_first_run_through_the_safety_questions_then_a_whole_workout_by_keyboard(
+    page: Any, start_server: Callable[..., str], save_screenshot: Callable[..., Any]
 ) -> None:
+    live_server = start_server()  # a first run of its own: nobody has answered the screen
+    _make_short_program(live_server)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_server + "/")
+    # the welcome says what backcoach is, the safety note, and leads to the red-flag screen
+    welcome = page.locator(".welcome")
+    assert "not a diagnosis" in welcome.inner_text()
+    assert welcome.locator("a[href='/about']").count() >= 1
+    assert page.locator("#start-workout").count() == 0
+    save_screenshot(page, "first-run", full_page=False)
+    page.locator("#answer-screen").click()
+    page.wait_for_url("**/safety/screen?next=/")
+    questions = page.locator("fieldset[id^='q-']")
+    assert questions.count() >= 5
+    for i in range(questions.count()):
+        questions.nth(i).get_by_label("No").check()
+    save_screenshot(page, "safety-screen")
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url("**/?notice=screened")
+    assert "nothing in them stops you exercising" in page.locator("main > p.notice").inner_text()
+
     page.focus("#start-workout")
     page.keyboard.press("Enter")
     page.wait_for_url("**/workout/*")
@@ -144,16 +171,37 @@ def test_reduced_motion_keeps_the_figures_still(browser: Any, live_server: str) 
     context.close()
 
 
-def test_keyboard_users_get_a_skip_link_with_visible_focus(page: Any, live_server: str) -> None:
+FOCUSED = (
+    "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
+    " return [e.tagName, e.className, e.getBoundingClientRect().top >= 0, s.outlineStyle,"
+    " parseFloat(s.outlineWidth)]; })()"
+)
+
+
+def test_keyboard_users_get_a_skip_link_with_visible_focus(
+    page: Any, live_server: str, short_program: str
+) -> None:
     page.goto(live_server + "/")
     page.keyboard.press("Tab")
-    focused = page.evaluate(
-        "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
-        " return [e.className, e.getBoundingClientRect().top >= 0, s.outlineStyle]; })()"
-    )
-    assert focused == ["skip-link", True, "solid"]
+    tag, css_class, on_screen, outline, _ = page.evaluate(FOCUSED)
+    assert (css_class, on_screen, outline) == ("skip-link", True, "solid")
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+    # every link and button reached by Tab shows a clear ring (on Today, the player and the screen)
+    workout = _api(live_server, "POST", "/api/workouts", {"program_slug": short_program})
+    for path in ("/", f"/workout/{workout['id']}", "/safety/screen", "/settings"):
+        page.goto(live_server + path)
+        seen = set()
+        for _ in range(14):
+            page.keyboard.press("Tab")
+            tag, css_class, _, outline, width = page.evaluate(FOCUSED)
+            if tag == "BODY":
+                break
+            seen.add(tag)
+            assert outline == "solid" and width >= 2, (
+                f"{path}: <{tag} class={css_class}> has no visible focus"
+            )
+        assert seen & {"A", "BUTTON", "INPUT"}, path
 
 
 def test_a_phone_screen_never_scrolls_sideways(
@@ -162,7 +210,22 @@ def test_a_phone_screen_never_scrolls_sideways(
     context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
     page = context.new_page()
     workout = _api(live_server, "POST", "/api/workouts", {"program_slug": short_program})
-    for path in [*MAIN_PAGES.values(), "/about", f"/workout/{workout['id']}", "/docs"]:
+    pages = [
+        *MAIN_PAGES.values(),
+        "/about",
+        f"/workout/{workout['id']}",
+        "/docs",
+        "/safety/screen",
+        "/safety",
+    ]
+    pages += [
+        "/safety/checkin",
+        "/safety/questionnaires",
+        "/safety/questionnaires/startback",
+        "/safety/progress",
+    ]
+    pages += ["/outcomes", "/safety/reminders", "/exercises/dead_bug"]
+    for path in pages:
         page.goto(live_server + path)
         page.wait_for_load_state("load")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -173,7 +236,7 @@ def test_a_phone_screen_never_scrolls_sideways(
 
 
 def test_screenshots_of_the_main_pages(
-    page: Any, live_server: str, save_screenshot: Callable[..., Any]
+    page: Any, live_server: str, short_program: str, save_screenshot: Callable[..., Any]
 ) -> None:
     for name, path in MAIN_PAGES.items():
         page.goto(live_server + path)
@@ -212,3 +275,97 @@ def test_settings_find_the_camera_and_remember_the_choices(
     page.goto(live_server + "/settings")
     assert page.locator("#voice-setting").is_checked()
     context.close()
+
+
+def test_it_hurts_offers_to_stop_and_asks_the_safety_questions_again(
+    page: Any,
+    start_server: Callable[..., str],
+    answer_screen: Callable[[str], None],
+    save_screenshot: Callable[..., Any],
+) -> None:
+    server = start_server()
+    answer_screen(server)
+    _make_short_program(server)
+    workout = _api(server, "POST", "/api/workouts", {"program_slug": "quick-test"})
+    page.goto(f"{server}/workout/{workout['id']}")
+    page.locator("#pain-before-skip").click()
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    # a mild pain: noted, carry on, no stop offer
+    page.keyboard.press("h")
+    page.locator("#pain-during button[data-pain='4']").click()
+    page.wait_for_function(
+        "document.getElementById('pain-during-result').textContent.includes('4 out of 10')"
+    )
+    assert page.locator("#pain-during-stop").is_hidden()
+    page.locator("#btn-hurts").click()  # closes the panel
+    assert page.locator("#pain-during").is_hidden()
+    # above 5: the stop offer, with the way to carry on
+    page.locator("#btn-hurts").click()
+    page.locator("#pain-during button[data-pain='7']").click()
+    page.wait_for_selector("#pain-during-stop:not([hidden])")
+    assert page.get_by_role("button", name="Carry on gently").is_visible()
+    assert "safety questions again" in page.locator("#pain-during-rescreen").inner_text()
+    page.locator("#pain-during").scroll_into_view_if_needed()
+    save_screenshot(page, "player-it-hurts", full_page=False)
+    page.get_by_role("button", name="Stop this exercise").click()
+    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    stored = _api(server, "GET", f"/api/workouts/{workout['id']}")
+    during = [(p["moment"], p["score"], p["exercise_id"]) for p in stored["pain"] if p["moment"] == "during"]
+    assert during == [("during", 4, "bridge"), ("during", 7, "bridge")]
+    # pain of 7 asks the red-flag questions again: the player waits for them, then comes back
+    page.reload()
+    page.wait_for_url(f"**/safety/screen?next=/workout/{workout['id']}")
+    questions = page.locator("fieldset[id^='q-']")
+    for i in range(questions.count()):
+        questions.nth(i).get_by_label("No").check()
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url(f"**/workout/{workout['id']}?notice=screened")
+    page.wait_for_function("window.backcoachPlayer && window.backcoachPlayer.currentStep()")
+    assert page.evaluate("window.backcoachPlayer.currentStep().exercise_id") == "draw_in"
+
+
+def test_reminders_ask_for_notifications_only_on_a_click(browser: Any, live_server: str) -> None:
+    context = browser.new_context()
+    context.add_init_script(
+        "window.__asked = 0;"
+        "if ('Notification' in window) { const ask = Notification.requestPermission.bind(Notification);"
+        " Notification.requestPermission = function () { window.__asked += 1; return ask(); }; }"
+    )
+    page = context.new_page()
+    for path in ("/", "/exercises", "/history", "/safety/reminders"):
+        page.goto(live_server + path)
+        page.wait_for_load_state("load")
+        assert page.locator("script[src='/static/js/reminders.js']").count() == 1
+        assert page.evaluate("window.__asked") == 0, path
+    button = page.locator("#notify-enable")
+    assert page.evaluate("Notification.permission") == "default"  # a fresh browser: not decided yet
+    button.click()
+    page.wait_for_function("window.__asked === 1")
+    context.close()
+
+
+def test_a_form_on_another_website_is_refused(page: Any, live_server: str, short_program: str) -> None:
+    workouts_before = len(_api(live_server, "GET", "/api/history")["workouts"])
+    times_before = _api(live_server, "GET", "/api/reminders")["times"]
+    evil = (
+        "<!doctype html><title>Win a prize</title>"
+        f"<form id='start' method='post' action='{live_server}/workout/start'>"
+        "<input name='program_slug' value='quick-test'><button>Claim</button></form>"
+        f"<form id='times' method='post' action='{live_server}/safety/reminders'>"
+        "<input name='times' value='03:00'><button>Also claim</button></form>"
+    )
+    page.route("http://evil.example/**", lambda route: route.fulfill(body=evil, content_type="text/html"))
+    for form in ("#start", "#times"):
+        page.goto("http://evil.example/prize.html")
+        page.locator(f"{form} button").click()
+        page.wait_for_load_state("load")
+        assert "That request came from another website" in page.locator("h1").inner_text()
+    assert len(_api(live_server, "GET", "/api/history")["workouts"]) == workouts_before
+    assert _api(live_server, "GET", "/api/reminders")["times"] == times_before
+    # the same kind of form on backcoach's own page works
+    page.goto(live_server + "/safety/reminders")
+    page.fill("#times", "07:15")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/safety/reminders?notice=saved")
+    assert _api(live_server, "GET", "/api/reminders")["times"] == ["07:15"]

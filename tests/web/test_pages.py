@@ -66,6 +66,11 @@ def _screen_form(html: str) -> dict[str, str]:
     return {**hidden, **{q: "no" for q in questions}}
 
 
+def _location(client: TestClient, path: str) -> str:
+    location: str = client.get(path, follow_redirects=False).headers["location"]
+    return location
+
+
 def test_the_first_run_welcomes_then_the_screen_leads_back_to_today(client: TestClient) -> None:
     html = client.get("/").text
     assert "Welcome to backcoach" in html and "not a diagnosis" in html
@@ -87,7 +92,7 @@ def test_the_first_run_welcomes_then_the_screen_leads_back_to_today(client: Test
 def test_the_player_sends_an_unscreened_person_to_the_screen_and_back(client: TestClient) -> None:
     started = client.post("/workout/start", data={"form_token": "t-1"}, follow_redirects=False)
     assert started.status_code == 303 and started.headers["location"] == "/safety/screen?next=/workout"
-    assert client.get("/workout", follow_redirects=False).headers["location"] == "/safety/screen?next=/workout"
+    assert _location(client, "/workout") == "/safety/screen?next=/workout"
     assert client.get("/api/workouts/current").json() is None
     screen = client.get(started.headers["location"]).text
     answered = client.post("/safety/screen", data=_screen_form(screen), follow_redirects=False)
@@ -211,7 +216,7 @@ def test_pain_down_a_leg_or_a_sharp_rise_in_the_morning_asks_the_screen_again(
     assert "please answer the safety questions again" in today.lower()
     assert 'id="start-workout"' not in today
     assert client.post("/api/workouts", json={}).status_code == 409
-    assert client.get("/workout", follow_redirects=False).headers["location"] == "/safety/screen?next=/workout"
+    assert _location(client, "/workout") == "/safety/screen?next=/workout"
 
 
 def test_settings_change_the_program_and_its_schedule(client: TestClient) -> None:

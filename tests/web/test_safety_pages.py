@@ -264,3 +264,22 @@ def test_today_shows_the_first_run_screen_then_questionnaires_due(client: TestCl
     page = client.get("/safety/questionnaires/pain")
     client.post("/safety/questionnaires/pain", data={"score": "4", "form_token": _token(page.text)})
     assert "questionnaires are due" not in client.get("/").text
+
+
+def test_pain_above_five_during_an_exercise_marks_it_for_an_easier_dose(client: TestClient) -> None:
+    page = client.get("/safety/screen")
+    client.post("/safety/screen", data={**_answers(), "form_token": _token(page.text)})
+    workout = client.post("/api/workouts", json={}).json()
+    client.post(f"/api/workouts/{workout['id']}/pain", json={"score": 2, "moment": "before"})
+    during = {"moment": "during", "workout_id": workout["id"], "exercise_id": "bridge", "score": 7}
+    sore = client.post("/api/safety/checkin", json=during).json()
+    assert sore["stop_exercise"] is True and "answer the safety questions again" in sore["rescreen_reason"]
+    client.post(
+        f"/api/workouts/{workout['id']}/sets", json={"exercise_id": "bridge", "set_number": 1, "reps": 3}
+    )
+    client.post(f"/api/workouts/{workout['id']}/finish")
+    progress = client.get("/safety/progress").text
+    assert "Because your pain reached 7/10, above the limit of 5, we suggest an easier dose" in progress
+    # and the rise in pain holds the next workout until the screen is answered again
+    again = client.post("/api/workouts", json={})
+    assert again.status_code == 409 and again.json()["see"] == "/safety/screen"

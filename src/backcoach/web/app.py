@@ -1,9 +1,11 @@
 """The app factory: ``create_app(settings)`` builds the FastAPI app with its pages, API and static files.
 
 The ``AppContext`` (catalogue, database, the local user) is opened once in the lifespan and
-kept on ``app.state.ctx``. Front-end libraries come from the repo's ``node_modules`` (installed
-by ``npm ci`` from the pinned package-lock.json) and are served at ``/vendor/<package>/``;
-nothing is ever loaded from a CDN, so the app and its API docs work offline.
+kept on ``app.state.ctx``. Every unsafe request passes the same-origin check
+(``backcoach.web.same_origin``), so another website cannot post to backcoach. Front-end
+libraries come from the repo's ``node_modules`` (installed by ``npm ci`` from the pinned
+package-lock.json) and are served at ``/vendor/<package>/``; nothing is ever loaded from a CDN,
+so the app and its API docs work offline.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from backcoach.services.errors import (
 )
 from backcoach.web.idempotency import FormTokens
 from backcoach.web.routes import ROUTERS
+from backcoach.web.same_origin import SameOriginMiddleware
 from backcoach.web.templating import STATIC_DIR, templates
 
 __all__ = ["VENDOR_PACKAGES", "create_app", "node_modules_dir"]
@@ -82,6 +85,7 @@ def _wants_json(request: Request) -> bool:
 
 _TITLES = {
     400: "That did not work",
+    403: "That request came from another website",
     404: "We could not find that page",
     405: "That did not work",
     409: "Please check with a clinician first",
@@ -211,6 +215,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.form_tokens = FormTokens()
+    # Forms and API changes are accepted only from backcoach's own pages (no cross-site requests).
+    app.add_middleware(SameOriginMiddleware)
 
     _install_error_handlers(app)
     _install_docs(app)

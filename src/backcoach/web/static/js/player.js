@@ -29,7 +29,9 @@
  *   "backcoach:set-saved"    {index, set}             a set was stored by the server
  *   "backcoach:paused" / "backcoach:resumed"          the timers stopped / started
  *   "backcoach:finished"     {workoutId}              the workout is finished
- * Keyboard: Space start/pause, Enter done/next, S skip, F finish, + / - count.
+ *   "backcoach:pain"         {score, stop_exercise, result}  "It hurts" was answered (result: the
+ *                                                     /api/safety/checkin reply, or null offline)
+ * Keyboard: Space start/pause, Enter done/next, S skip, F finish, H it hurts, + / - count.
  */
 (function () {
   "use strict";
@@ -51,7 +53,8 @@
     counter: $("counter"), count: $("count"), target: $("target"), countUnit: $("count-unit"),
     start: $("btn-start"), done: $("btn-done"), skip: $("btn-skip"), finish: $("btn-finish"),
     plus: $("btn-plus"), minus: $("btn-minus"), howTo: $("how-to-body"), status: $("status"),
-    voice: $("voice-toggle"), painStop: $("pain-during-stop"), painDuring: $("pain-during")
+    voice: $("voice-toggle"), painStop: $("pain-during-stop"), painDuring: $("pain-during"),
+    hurts: $("btn-hurts"), painResult: $("pain-during-result"), painRescreen: $("pain-during-rescreen")
   };
 
   // --- small stores --------------------------------------------------------------------------
@@ -314,8 +317,8 @@
       f.hidden = !(ex && f.getAttribute("data-figure-for") === ex.id && s.kind !== "rest");
     });
     el.howTo.parentElement.open = s.kind === "intro";
-    el.painDuring.hidden = !ex || s.kind === "rest";
-    el.painStop.hidden = true;
+    el.hurts.hidden = !ex || s.kind === "rest";
+    closeHurt();
     el.phase.textContent = "";
     el.timer.hidden = true;
     el.counter.hidden = !isWork(s);
@@ -430,11 +433,62 @@
   }
   function ratePain(moment, score) {
     var body = { score: score, moment: moment, client_id: "w" + data.workout_id + "-" + moment };
-    if (moment === "during") {
-      body.exercise_id = step().exercise_id;
-      body.client_id = clientIdFor("pain-" + index);
-    }
     return post("/pain", body);
+  }
+
+  // "It hurts": pain during an exercise goes through the safety check-in (POST /api/safety/checkin),
+  // which says whether to stop (pain above 5; the exercise is then marked for an easier dose) and
+  // whether the safety questions must be answered again before the next workout.
+  function openHurt() {
+    if (el.hurts.hidden) return;
+    if (phase === "running") { stopTimer(true); el.phase.textContent = "Paused"; }
+    el.painDuring.hidden = false;
+    el.hurts.setAttribute("aria-expanded", "true");
+    el.painDuring.querySelectorAll("button[data-pain]").forEach(function (x) { x.setAttribute("aria-pressed", "false"); });
+    el.painResult.textContent = "";
+    el.painStop.hidden = true;
+    $("pain-during-title").focus();
+    speak("How much does it hurt right now, from 0 to 10?", true);
+  }
+  function closeHurt() {
+    el.painDuring.hidden = true;
+    el.painStop.hidden = true;
+    el.painRescreen.hidden = true;
+    el.hurts.setAttribute("aria-expanded", "false");
+  }
+  function showCheckIn(score, result) {
+    var stop = result ? !!result.stop_exercise : score > 5;
+    // With the stop offer the alert below explains; otherwise the zone's meaning says what to do.
+    var text = result && result.zone
+      ? score + " out of 10: " + result.zone.label + "." + (stop ? "" : " " + result.zone.meaning)
+      : (stop ? score + " out of 10 is above 5." : score + " out of 10 noted. Carry on gently, and stop if it gets worse.");
+    el.painResult.textContent = text;
+    el.painStop.hidden = !stop;
+    el.painRescreen.hidden = !(result && result.rescreen_reason);
+    if (result && result.rescreen_reason) {
+      el.painRescreen.textContent = result.rescreen_reason + " Your next workout will wait until you have.";
+    }
+    speak(stop ? "Pain " + score + " is above 5. We suggest you stop this exercise." : text, true);
+    if (stop) $("btn-stop-exercise").focus();
+    emit("pain", { score: score, stop_exercise: stop, result: result || null });
+  }
+  function checkInDuring(score) {
+    var s = step();
+    var body = { score: score, moment: "during", workout_id: data.workout_id, exercise_id: s.exercise_id };
+    el.painResult.textContent = "Saving...";
+    return fetch("/api/safety/checkin", {
+      method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (json) {
+        if (!r.ok) throw new Error(json.detail || ("status " + r.status));
+        showCheckIn(score, json);
+      });
+    }).catch(function () {
+      // No answer: keep the rating on this device (sent when the server answers) and decide here.
+      post("/pain", { score: score, moment: "during", exercise_id: s.exercise_id, client_id: clientIdFor("pain-" + index) });
+      showCheckIn(score, null);
+    });
   }
   function finishWorkout() {
     stopTimer();
@@ -455,17 +509,14 @@
       var score = Number(b.getAttribute("data-pain"));
       group.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", x === b ? "true" : "false"); });
       var moment = group.getAttribute("data-moment");
-      ratePain(moment, score);
+      if (moment !== "during") ratePain(moment, score);
       if (moment === "before") {
         save({ pain_before_done: true });
         showStep(index, true);
         if (score > 5) say("That is a lot of pain to start with. Go gently, stop any exercise that makes it worse, and see a clinician if it does not settle.");
       }
       else if (moment === "after") { finishWorkout(); }
-      else if (moment === "during") {
-        el.painStop.hidden = score <= 5;
-        say(score > 5 ? "Pain " + score + " is above 5: stop this exercise for today." : "Pain " + score + " noted. Carry on gently.");
-      }
+      else if (moment === "during") { checkInDuring(score); }
     });
   });
   $("pain-before-skip").addEventListener("click", function () { save({ pain_before_done: true }); showStep(index, true); });
@@ -474,7 +525,15 @@
     var last = step().kind === "done" ? Math.max(0, index - 1) : index;
     showStep(last, true);
   });
-  $("btn-stop-exercise").addEventListener("click", skipExercise);
+  $("btn-stop-exercise").addEventListener("click", function () { closeHurt(); skipExercise(); });
+  $("btn-carry-on").addEventListener("click", function () {
+    closeHurt();
+    say("Carry on gently. Stop if the pain goes above 5.");
+    el.hurts.focus();
+  });
+  el.hurts.addEventListener("click", function () {
+    if (el.painDuring.hidden) openHurt(); else { closeHurt(); }
+  });
 
   // --- controls ------------------------------------------------------------------------------
   el.start.addEventListener("click", startPause);
@@ -504,6 +563,8 @@
       ev.preventDefault(); el.done.click();
     } else if (key === "s" || key === "S") { ev.preventDefault(); skip(); }
     else if (key === "f" || key === "F") { ev.preventDefault(); showPainAfter(true); }
+    else if (key === "h" || key === "H") { ev.preventDefault(); openHurt(); }
+    else if (key === "Escape" && !el.painDuring.hidden) { ev.preventDefault(); closeHurt(); el.hurts.focus(); }
     else if (key === "+" || key === "=") { ev.preventDefault(); setCount(count + 1, "manual"); }
     else if (key === "-" || key === "_") { ev.preventDefault(); setCount(count - 1, "manual"); }
   });

@@ -30,6 +30,7 @@
     hint.textContent = "This browser cannot list cameras here (it needs http://127.0.0.1 or https).";
     return;
   }
+  // The "Find my cameras" button starts hidden; fill() shows it when the cameras have no names yet.
   var listButton = document.getElementById("camera-list");
   function fill() {
     return navigator.mediaDevices.enumerateDevices().then(function (devices) {
