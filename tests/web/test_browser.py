@@ -158,6 +158,10 @@ def test_the_library_shows_a_moving_figure_that_can_be_paused(page: Any, live_se
     leg = "document.querySelector('svg.figure polyline.leg')"
     first = page.evaluate(f"{leg}.animatedPoints[0].y")
     page.wait_for_function(f"Math.abs({leg}.animatedPoints[0].y - {first}) > 1", timeout=10_000)
+    # far limbs are as dark as the near ones (a pale limb reads as a ghost)
+    stroke = "(sel) => getComputedStyle(document.querySelector('svg.figure ' + sel)).stroke"
+    assert page.evaluate(stroke, "polyline.far-leg") == page.evaluate(stroke, "polyline.leg")
+    assert page.evaluate(stroke, "polyline.far-arm") == page.evaluate(stroke, "polyline.arm")
     page.locator(".figure-toggle").click()
     assert page.evaluate("document.querySelector('svg.figure').animationsPaused()")
     assert page.locator(".figure-toggle").inner_text() == "Play the drawing"

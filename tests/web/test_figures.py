@@ -56,3 +56,43 @@ def test_every_catalogue_exercise_has_a_moving_figure() -> None:
         svg = str(render_figure(exercise))
         assert "<animate" in svg, exercise.id
         assert svg.count("<polyline") >= 4, exercise.id
+
+
+def _limb(svg: str, name: str) -> list[tuple[float, float]]:
+    found = re.search(rf'<polyline class="limb (?:near|far) {name}" points="([^"]+)"', svg)
+    assert found is not None, name
+    return [(float(x), float(y)) for x, y in (p.split(",") for p in found[1].split())]
+
+
+def test_the_back_is_drawn_through_mid_back_so_a_rounded_back_shows() -> None:
+    cat = load_catalogue().get("cat_stretch")
+    rounded = next(p for p in cat.key_poses if p.joints["mid_back"][1] < p.joints["shoulder"][1])
+    svg = str(render_figure(dataclasses.replace(cat, key_poses=(rounded,))))
+    trunk = _limb(svg, "trunk")
+    assert trunk[0] == rounded.joints["shoulder"] and trunk[-1] == rounded.joints["hip"]
+    assert len(trunk) > 3  # a curve, not one straight line
+    assert trunk[len(trunk) // 2] == rounded.joints["mid_back"]  # it passes through the mid back
+    assert min(y for _, y in trunk) < min(rounded.joints["shoulder"][1], rounded.joints["hip"][1]) - 3
+    # without mid_back the back is a straight line from shoulder to hip
+    straight = str(render_figure(_bridge((KeyPose("a", LYING, 0.5), KeyPose("b", BRIDGE_UP, 0.5)))))
+    assert _limb(straight, "trunk") == [LYING["shoulder"], LYING["hip"]]
+
+
+def test_the_far_leg_has_its_own_toe_or_borrows_the_near_one() -> None:
+    far = {**LYING, "far_knee": (50.0, 42.0), "far_ankle": (60.0, 54.0), "far_toe": (64.0, 52.0)}
+    svg = str(render_figure(_bridge((KeyPose("a", far, 0.5),))))
+    assert _limb(svg, "far-leg") == [LYING["hip"], (50.0, 42.0), (60.0, 54.0), (64.0, 52.0)]
+    borrowed = str(render_figure(_bridge((KeyPose("a", LYING, 0.5),))))
+    assert _limb(borrowed, "far-leg")[-1] == LYING["toe"]
+
+
+def test_every_limb_but_the_neck_sits_on_a_halo_that_leaves_the_joints_alone() -> None:
+    svg = str(render_figure(_bridge((KeyPose("a", LYING, 0.5),))))
+    for name in ("far-arm", "far-leg", "trunk", "leg", "arm"):
+        halo = re.search(rf'<polyline class="halo halo-{name}" points="([^"]+)"', svg)
+        assert halo is not None and svg.index(f"halo-{name}") < svg.index(f' {name}" points'), name
+    assert "halo-neck" not in svg
+    arm_halo = re.search(r'class="halo halo-arm" points="([^"]+)"', svg)
+    assert arm_halo is not None
+    start = tuple(float(v) for v in arm_halo[1].split()[0].split(","))
+    assert start != LYING["shoulder"]  # the halo starts a little way from the shoulder
