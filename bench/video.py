@@ -2,13 +2,13 @@
 
 The clip is made from ../shared/clips/dawi_bridge1_side.mp4 (scaled to 640x360 at 30 fps
 with ffmpeg, or OpenCV when ffmpeg is missing) into a temporary folder. Timed: decoding
-alone, then the whole ``analyse_path`` (decode, MediaPipe pose, the bridge analyser), then
-pose on one inference thread for comparison (MediaPipe's own default on Linux).
+alone, then the whole ``analyse_path`` (decode, MediaPipe pose, the bridge analyser), end to
+end and after start-up, then pose alone on one thread per core and on one thread (MediaPipe's
+own default on Linux), to show what the estimator's race between the two chose from.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from backcoach.pose import PoseEstimator, open_video
-from backcoach.pose.estimator import default_pose_threads
+from backcoach.pose.estimator import PROBE_FRAMES, default_pose_threads
 from backcoach.services.analysis import analyse_path
 from bench import SHARED_DIR, heading, target_line
 
@@ -95,19 +95,29 @@ def run() -> None:
         duration_s = frames / FPS
         print(f"  clip: {frames} frames, {duration_s:.1f} s, made from {SOURCE.name}")
         print(f"  decoding alone: {decode_fps:.0f} frames/s")
-        threads = default_pose_threads()
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(
-            f"  pose threads chosen: {threads} (1-minute load average {load:.2f} on {os.cpu_count()} cores)"
-        )
+        stamps: list[float] = []
         start = time.perf_counter()
-        report = analyse_path(clip, exercise_id="bridge")
+        report = analyse_path(
+            clip, exercise_id="bridge", on_progress=lambda done, total: stamps.append(time.perf_counter())
+        )
         elapsed = time.perf_counter() - start
-        fps = report.frames / elapsed
-        print(f"  analyse (decode + pose + bridge analyser): {elapsed:.2f} s, {fps:.1f} frames/s")
+        # After the first frame: MediaPipe loaded, graph started; what a longer video runs at.
+        fps = (len(stamps) - 1) / (stamps[-1] - stamps[0])
+        start_up_s = stamps[0] - start
+        print(
+            f"  analyse (decode + pose + bridge analyser), end to end: {elapsed:.2f} s, "
+            f"{report.frames / elapsed:.1f} frames/s, {report.frames / elapsed / FPS:.2f}x real time"
+        )
+        print(f"    of which start-up (load MediaPipe, start the graph, first frame): {start_up_s:.2f} s")
+        print(f"    then {fps:.1f} frames/s")
         print(f"  counted {report.total_reps} rep(s), {len(report.holds)} hold(s)")
-        two = _pose_ms(clip, threads=2, frames=120)
+        most = default_pose_threads()
+        many = _pose_ms(clip, threads=most, frames=120)
         one = _pose_ms(clip, threads=1, frames=120)
-        print(f"  pose alone, median per frame: {two:.1f} ms on 2 threads, {one:.1f} ms on 1 thread")
-        target_line("frames per second", fps, ">=", 2 * FPS, "", 1)
-        target_line("times real time", fps / FPS, ">=", 2.0, "x", 2)
+        print(f"  pose alone, median per frame: {many:.1f} ms on {most} threads, {one:.1f} ms on 1 thread")
+        print(f"  (the estimator races both on its first {PROBE_FRAMES} frames and keeps the faster)")
+        target_line("frames per second (after start-up)", fps, ">=", 2 * FPS, "", 1)
+        target_line("times real time (after start-up)", fps / FPS, ">=", 2.0, "x", 2)
+        target_line(
+            "times real time (end to end, 20 s clip)", report.frames / elapsed / FPS, ">=", 2.0, "x", 2
+        )

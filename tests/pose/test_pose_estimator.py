@@ -41,3 +41,22 @@ def test_large_frames_are_scaled_down_keeping_their_shape() -> None:
     assert small.shape == (640, 360, 3)
     little = np.zeros((280, 500, 3), dtype=np.uint8)
     assert scale_for_pose(little, 640) is little
+
+
+def test_thread_counts_give_the_same_landmarks_so_the_race_is_fair(clips_dir: Path) -> None:
+    runs = {}
+    for threads in (1, 2, None):
+        with (
+            open_video(clips_dir / "ngo_forearm_plank_side.mp4") as reader,
+            PoseEstimator(threads=threads) as est,
+        ):
+            runs[threads] = [
+                est.estimate(image, t_ms).landmarks
+                for _, (t_ms, image) in zip(range(15), reader, strict=False)
+            ]
+            if threads is None:
+                assert est.threads in (1, 2)  # the race is over after its first frames
+    for threads in (2, None):
+        for a, b in zip(runs[1], runs[threads], strict=True):
+            assert a is not None and b is not None
+            assert np.abs(a - b).max() < 1e-5

@@ -6,6 +6,7 @@ reminders that never ask uninvited, another site's form refused, and screenshots
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -373,3 +374,17 @@ def test_a_form_on_another_website_is_refused(page: Any, live_server: str, short
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/safety/reminders?notice=saved")
     assert _api(live_server, "GET", "/api/reminders")["times"] == ["07:15"]
+
+
+def test_a_first_outcome_score_gets_a_date_axis_not_milliseconds(page: Any, live_server: str) -> None:
+    """One pain score on the outcome charts: the time axis shows days ("24 Nov"), as on History,
+    never "07:59:59.9995" ticks around a single instant."""
+    page.goto(live_server + "/safety/questionnaires/pain")
+    page.fill("#score", "6")
+    page.locator("form.card button[type=submit]").first.click()
+    page.wait_for_url("**/result/*")
+    page.goto(live_server + "/outcomes")
+    page.wait_for_selector("#chart-pain .xtick text")
+    ticks = page.eval_on_selector_all("#chart-pain .xtick text", "els => els.map(e => e.textContent.trim())")
+    assert ticks and all(":" not in t for t in ticks), ticks
+    assert any(re.fullmatch(r"\d{2} [A-Z][a-z]{2}", t) for t in ticks), ticks

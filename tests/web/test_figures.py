@@ -96,3 +96,22 @@ def test_every_limb_but_the_neck_sits_on_a_halo_that_leaves_the_joints_alone() -
     assert arm_halo is not None
     start = tuple(float(v) for v in arm_halo[1].split()[0].split(","))
     assert start != LYING["shoulder"]  # the halo starts a little way from the shoulder
+
+
+def test_the_lower_back_rotation_is_drawn_from_above_so_left_and_right_differ() -> None:
+    rotation = load_catalogue().get("lower_back_rotation")
+    svg = str(render_figure(rotation))
+    assert 'data-view="above"' in svg and "Seen from above" in svg
+    assert 'class="floor"' not in svg  # no floor line under a view from above
+    captions = re.findall(r'<text class="caption pose-name"[^>]*>([^<]+)<', svg)
+    assert captions == ["knees up in the middle", "knees to the left", "knees to the right"]
+    poses = {p.name: p.joints for p in rotation.key_poses}
+    hip_y = poses["knees up in the middle"]["hip"][1]
+    # the knees swing to opposite sides of the body line, the top knee crossing the other
+    for knee in ("knee", "far_knee"):
+        left_y, right_y = poses["knees to the left"][knee][1], poses["knees to the right"][knee][1]
+        assert left_y < hip_y - 5 and right_y > hip_y + 5
+    # the feet stay where they are
+    assert abs(poses["knees to the left"]["ankle"][0] - poses["knees to the right"]["ankle"][0]) < 1
+    # side views keep their floor
+    assert 'class="floor"' in str(render_figure(load_catalogue().get("bridge")))

@@ -3,18 +3,23 @@
 Only ``model_complexity=1`` is used: its model ships inside the mediapipe wheel, while the
 lite and heavy models are downloaded at run time (and there may be no internet).
 
-Speed: MediaPipe's Python solution runs its TFLite models on one XNNPACK thread on Linux.
-On this 2-core machine that was 18-19 ms a frame; two threads make it 10-11 ms with the
-same landmarks, so the estimator asks for one thread per free core (see
-``default_pose_threads``). Large frames are
-scaled down before pose: landmarks are normalised to the image, so the result keeps the
-original frame's size, and the models work on 224-256 px crops anyway.
+Speed: MediaPipe's Python solution runs its TFLite models on one XNNPACK thread on Linux
+(18-20 ms a frame on this 2-core machine). Two threads take 11 ms on two idle cores with the
+same landmarks, but XNNPACK's threads wait for each other several times a frame, and on a
+busy machine two threads were measured 2-6x slower than one. So by default the estimator
+runs a one-thread and a two-thread tracker side by side on the first frames (they give the
+same landmarks, so both keep tracking), keeps the faster and closes the other.
+
+Large frames are scaled down before pose: landmarks are normalised to the image, so the
+result keeps the original frame's size, and the models work on 224-256 px crops anyway.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -26,28 +31,17 @@ import numpy.typing as npt
 
 from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
 
-__all__ = ["MAX_POSE_WIDTH_PX", "PoseEstimator", "default_pose_threads", "scale_for_pose"]
+__all__ = ["MAX_POSE_WIDTH_PX", "PROBE_FRAMES", "PoseEstimator", "default_pose_threads", "scale_for_pose"]
 
 MAX_POSE_WIDTH_PX = 640
+# Frames timed on each tracker before keeping the faster (after the first, which loads things).
+PROBE_FRAMES = 8
 Image = npt.NDArray[np.uint8]
 
 
 def default_pose_threads() -> int:
-    """Inference threads: one per core (at most 4) when the cores are free, else one.
-
-    XNNPACK's threads wait for each other several times a frame: when another program keeps
-    a core busy, two threads were measured 6x slower than one (115 ms against 20 ms a frame
-    on this 2-core machine), so a busy machine (1-minute load average within 0.8 of the core
-    count) gets a single thread.
-    """
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        load = 0.0
-    if cores < 2 or load > cores - 0.8:
-        return 1
-    return min(cores, 4)
+    """The most inference threads worth trying: one per core, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def scale_for_pose(image: Image, max_width_px: int = MAX_POSE_WIDTH_PX) -> Image:
@@ -120,8 +114,9 @@ class PoseEstimator:
     """One MediaPipe Pose tracker for one stream of frames (a video or a camera).
 
     Use as a context manager, or call ``close()``. Frames must come in time order: the
-    tracker uses the previous frame to find the person in the next one. ``threads`` is the
-    number of inference threads (default: ``default_pose_threads()``).
+    tracker uses the previous frame to find the person in the next one. ``threads`` fixes
+    the number of inference threads; by default the faster of one thread and one per core
+    (at most 4) is found on the first frames (``threads`` then says which was kept).
     """
 
     def __init__(
@@ -132,11 +127,36 @@ class PoseEstimator:
         min_tracking_confidence: float = 0.5,
     ) -> None:
         self._max_width_px = max_width_px
-        self.threads = threads if threads is not None else default_pose_threads()
+        choices = [threads] if threads is not None else sorted({default_pose_threads(), 1}, reverse=True)
         with _native_stderr_silenced():
-            self._pose: Any = _make_pose(self.threads, min_detection_confidence, min_tracking_confidence)
+            self._trackers: dict[int, Any] = {
+                n: _make_pose(n, min_detection_confidence, min_tracking_confidence) for n in choices
+            }
+        self._timings_s: dict[int, list[float]] = {n: [] for n in choices}
+        self.threads = choices[0]
+        self._frames = 0
         self._quiet = True
         self._closed = False
+
+    def _process(self, rgb: Any) -> Any:
+        """Run every tracker still in the race on the frame; time each; keep the faster at the end."""
+        result = None
+        order = list(self._trackers) if self._frames % 2 == 0 else list(reversed(self._trackers))
+        for threads in order:
+            start = time.perf_counter()
+            out = self._trackers[threads].process(rgb)
+            if self._frames > 0:  # the first frame loads the models: not a fair race
+                self._timings_s[threads].append(time.perf_counter() - start)
+            if threads == self.threads:
+                result = out
+        self._frames += 1
+        if len(self._trackers) > 1 and self._frames > PROBE_FRAMES:
+            fastest = min(self._trackers, key=lambda n: statistics.median(self._timings_s[n]))
+            for threads in list(self._trackers):
+                if threads != fastest:
+                    self._trackers.pop(threads).close()
+            self.threads = fastest
+        return result
 
     def estimate(self, image: Image, t_ms: float, *, bgr: bool = True) -> PoseFrame:
         """The pose in one frame (BGR as OpenCV reads it, or RGB with ``bgr=False``).
@@ -151,9 +171,9 @@ class PoseEstimator:
         rgb.flags.writeable = False
         if self._quiet:
             with _native_stderr_silenced():
-                result = self._pose.process(rgb)
+                result = self._process(rgb)
         else:
-            result = self._pose.process(rgb)
+            result = self._process(rgb)
         landmarks = result.pose_landmarks
         if landmarks is None:
             return PoseFrame(float(t_ms), None, width, height)
@@ -165,7 +185,9 @@ class PoseEstimator:
 
     def close(self) -> None:
         if not self._closed:
-            self._pose.close()
+            for tracker in self._trackers.values():
+                tracker.close()
+            self._trackers.clear()
             self._closed = True
 
     def __enter__(self) -> PoseEstimator:

@@ -10,6 +10,10 @@ The trunk runs shoulder -> hip as a smooth curve through ``mid_back`` when the p
 (so a rounded or arched back shows); far limbs (``far_elbow`` ... ``far_toe``) stand where
 their near twins are when a pose leaves them out. Every limb is drawn over a short "halo" in the
 background colour, so an arm lying along the body or a leg crossing another stays visible.
+
+Most drawings are side views on a floor line. An exercise in ``SEEN_FROM_ABOVE`` (the lower back
+rotation, whose knees dropping left and right look the same from the side) is drawn from above:
+no floor, a "Seen from above" label, and the name of the pose it is in ("knees to the left").
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from markupsafe import Markup
 
 from backcoach.domain.exercises import Exercise, KeyPose
 
-__all__ = ["MOVE_S", "render_figure"]
+__all__ = ["MOVE_S", "SEEN_FROM_ABOVE", "render_figure"]
 
 MOVE_S = 1.2
+# Exercises whose key poses are a view from above (see the catalogue file's comment).
+SEEN_FROM_ABOVE = frozenset({"lower_back_rotation"})
 _EASE = "0.42 0 0.58 1"
 
 # Limbs drawn as polylines, far side first so the near side is drawn on top. Each limb's joints
@@ -158,22 +164,50 @@ def _animate(attribute: str, values: Sequence[str], key_times: Sequence[float], 
     )
 
 
+def _captions(
+    poses: Sequence[KeyPose], frames: Sequence[int], key_times: Sequence[float], dur_s: float
+) -> str:
+    """Each pose's name, shown while the figure is in (or leaving) that pose."""
+    parts = []
+    for name in dict.fromkeys(p.name for p in poses):
+        shown = ["1" if poses[f].name == name else "0" for f in frames]
+        anim = ""
+        if len(poses) > 1:
+            anim = (
+                f'<animate attributeName="opacity" dur="{dur_s:g}s" repeatCount="indefinite" '
+                f'calcMode="discrete" keyTimes="{";".join(f"{k:g}" for k in key_times)}" '
+                f'values="{";".join(shown)}"/>'
+            )
+        parts.append(
+            f'<text class="caption pose-name" x="98" y="58" text-anchor="end" opacity="{shown[0]}" '
+            f'aria-hidden="true">{escape(name)}{anim}</text>'
+        )
+    return "".join(parts)
+
+
 def render_figure(exercise: Exercise, *, css_class: str = "figure") -> Markup:
     """The exercise's animated stick figure as inline SVG, or an empty string without key poses."""
     poses = exercise.key_poses
     if not poses:
         return Markup("")
     top_y = min(18.0, max(0.0, min(y for p in poses for _, y in p.joints.values()) - 6.0))
-    title = escape(f"Moving drawing of {exercise.name}: " + ", then ".join(p.name for p in poses))
+    above = exercise.id in SEEN_FROM_ABOVE
+    view = ", seen from above" if above else ""
+    title = escape(f"Moving drawing of {exercise.name}{view}: " + ", then ".join(p.name for p in poses))
     parts = [
         f'<svg class="{escape(css_class)}" viewBox="0 {top_y:g} 100 {60 - top_y:g}" role="img" '
         f'aria-labelledby="fig-{escape(exercise.id)}-title" data-exercise="{escape(exercise.id)}" '
-        f'data-poses="{len(poses)}">',
+        f'data-poses="{len(poses)}" data-view="{"above" if above else "side"}">',
         f'<title id="fig-{escape(exercise.id)}-title">{title}</title>',
-        '<line class="floor" x1="2" y1="55.8" x2="98" y2="55.8"/>',
     ]
     animated = len(poses) > 1
     frames, key_times, dur_s = _timeline(poses) if animated else ([0], [0.0], 0.0)
+    if above:
+        label_y = top_y + 4.5
+        parts.append(f'<text class="caption" x="98" y="{label_y:g}" text-anchor="end">Seen from above</text>')
+        parts.append(_captions(poses, frames, key_times, dur_s))
+    else:
+        parts.append('<line class="floor" x1="2" y1="55.8" x2="98" y2="55.8"/>')
     for name, joints, depth in _LIMBS:
         per_pose = _limb_points(poses, name, joints)
         if per_pose is None:

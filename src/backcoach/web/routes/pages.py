@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from backcoach.domain.pain import load_pain_model
 from backcoach.domain.workouts import Step, plan_workout, workout_totals
 from backcoach.services import catalogue, export, history, programs, safety, workouts
+from backcoach.services.errors import NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
 from backcoach.web.deps import CtxDep, FormTokensDep, SettingsDep
 from backcoach.web.figures import render_figure
@@ -76,6 +77,10 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
             "program": program,
             "exercises": exercises,
             "done_ids": done_ids,
+            # "Done today" leaves out a workout stopped before anything was done.
+            "workouts_today": [
+                w for w in view.workouts_today if w.status == "in_progress" or history.workout_counts(w)
+            ],
             "first_run": first_run,
             # Never screened: the welcome leads to the red-flag screen instead of a start button.
             "needs_first_screen": not status.screened,
@@ -125,7 +130,12 @@ def exercise_list(request: Request, ctx: CtxDep) -> Response:
 
 @router.get("/exercises/{exercise_id}")
 def exercise_page(request: Request, ctx: CtxDep, exercise_id: str) -> Response:
-    exercise = catalogue.get_exercise(ctx, exercise_id)
+    try:
+        exercise = catalogue.get_exercise(ctx, exercise_id)
+    except NotFound:  # the service's message lists ids for the CLI; a person gets plain words
+        raise HTTPException(
+            404, f"There is no exercise called “{exercise_id[:60]}”. Exercises, in the menu, lists all nine."
+        ) from None
     ids = [e.id for e in catalogue.list_exercises(ctx)]
     at = ids.index(exercise.id) if exercise.id in ids else 0
     return _page(
@@ -215,7 +225,12 @@ def workout_page(
     workout_id: int,
     speed: Annotated[float | None, Query(gt=0, le=1000)] = None,
 ) -> Response:
-    workout = workouts.get_workout(ctx, workout_id)
+    try:
+        workout = workouts.get_workout(ctx, workout_id)
+    except NotFound:
+        raise HTTPException(
+            404, f"There is no workout number {workout_id}. Every workout you have done is in History."
+        ) from None
     if workout.status != "in_progress":
         return _workout_summary(request, ctx, workout)
     gate = gate_redirect(ctx, f"/workout/{workout_id}")
@@ -288,8 +303,11 @@ def history_page(
     if not 1 <= mon <= 12 or not 2000 <= year <= 2100:
         raise HTTPException(404, "There is no such month in the calendar.")
     all_workouts = history.list_workouts(ctx)
+    # The calendar and the count show workouts that count (finished, or with a set done), as the
+    # streak does; one opened and left with nothing done stays in the table, marked, but is no tick.
+    done_workouts = [w for w in all_workouts if history.workout_counts(w)]
     by_day: dict[date, list[Any]] = {}
-    for w in all_workouts:
+    for w in done_workouts:
         by_day.setdefault(w.started_at.astimezone().date(), []).append(w)
     prev_month = (date(year, mon, 1) - timedelta(days=1)).strftime("%Y-%m")
     next_first = date(year + (mon == 12), mon % 12 + 1, 1)
@@ -321,6 +339,7 @@ def history_page(
             "prev_month": prev_month,
             "next_month": next_first.strftime("%Y-%m") if next_first <= today else None,
             "workouts": all_workouts,
+            "workouts_done": len(done_workouts),
             "names": names,
             "adherence": history.adherence(ctx, today),
             "day_names": [calendar.day_abbr[i] for i in range(7)],

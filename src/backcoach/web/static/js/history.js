@@ -20,7 +20,7 @@
 
   // At least a week on the time axis, so a first day does not show hours and milliseconds.
   var DAY_MS = 24 * 3600 * 1000;
-  function dateAxis(xs) {
+  function dateAxis(xs, widthPx) {
     var times = xs.map(function (x) { return new Date(x).getTime(); }).filter(isFinite);
     var axis = { type: "date", gridcolor: "#e4e9e8", tickformat: "%d %b" };
     if (!times.length) return axis;
@@ -28,7 +28,9 @@
     if (hi - lo < 6 * DAY_MS) {
       axis.range = [new Date(hi - 6.5 * DAY_MS).toISOString(), new Date(hi + 0.5 * DAY_MS).toISOString()];
     }
-    axis.dtick = hi - lo < 21 * DAY_MS ? DAY_MS : undefined;
+    // A tick a day while they fit (about 48 px each); on a phone Plotly picks fewer.
+    var days = Math.max(7, (hi - lo) / DAY_MS + 1);
+    if (hi - lo < 21 * DAY_MS && days * 48 <= (widthPx || 800)) axis.dtick = DAY_MS;
     return axis;
   }
 
@@ -42,7 +44,7 @@
     };
   }).filter(function (t) { return t.x.length; });
   var painLayout = Object.assign({}, layoutBase, {
-    xaxis: dateAxis(pain.map(function (p) { return p.taken_at; })),
+    xaxis: dateAxis(pain.map(function (p) { return p.taken_at; }), document.getElementById("pain-chart").clientWidth),
     yaxis: { range: [-0.5, 10.5], dtick: 1, title: { text: "Pain (0-10)" }, gridcolor: "#e4e9e8" },
     shapes: [
       { type: "rect", xref: "paper", x0: 0, x1: 1, y0: 5.5, y1: 10.5, fillcolor: "#b42318", opacity: 0.07, line: { width: 0 } }
@@ -74,7 +76,7 @@
     ];
     var holds = series.some(function (p) { return p.total_hold_s > 0; });
     var layout = Object.assign({}, layoutBase, {
-      xaxis: dateAxis(xAt),
+      xaxis: dateAxis(xAt, exEl.clientWidth),
       yaxis: { title: { text: "Reps and holds" }, rangemode: "tozero", gridcolor: "#e4e9e8" },
       margin: { l: 52, r: holds ? 56 : 16, t: 16, b: 48 }
     });
