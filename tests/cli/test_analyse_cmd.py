@@ -39,6 +39,8 @@ def test_analyse_a_real_clip_with_every_output(tmp_path: Path, clips_dir: Path) 
     assert "50 frames at 10 fps; a person in 50 of them" in out
     assert "Holds:\n  1. 0:00." in out
     assert "held " in out
+    for what, path in (("report", report_path), ("landmarks", trace_path), ("annotated video", video_path)):
+        assert f"Wrote the {what} to {path}" in out
     report = json.loads(report_path.read_text())
     assert report["exercise"] == "forearm_plank"
     assert (report["frames"], report["frames_with_person"], report["fps"]) == (50, 50, 10.0)
@@ -160,6 +162,11 @@ def _bad_header(clips: Path, path: Path) -> Path:
             lambda tmp, clips: clips / "traces" / "ngo_forearm_plank_side.trace.jsonl",
             ("--exercise", "squat"),
             "unknown exercise 'squat'",
+        ),
+        (  # said before the video is read, not after
+            lambda tmp, clips: clips / "ngo_forearm_plank_side.mp4",
+            ("--json", "no-such-folder/r.json"),
+            "cannot write there (no folder no-such-folder)",
         ),
     ],
 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from backcoach.domain.catalogue_loader import load_catalogue
 from backcoach.domain.exercises import EXERCISE_IDS
 
@@ -29,3 +32,12 @@ def test_one_exercise_shows_steps_dose_cues_mistakes_safety_and_variants(cli: Cl
 def test_an_unknown_exercise_is_one_line_and_exit_2(cli: Cli) -> None:
     line = cli.fails("exercises", "plank")
     assert "unknown exercise 'plank'" in line and "forearm_plank" in line
+
+
+def test_everyday_commands_do_not_load_the_video_or_web_libraries() -> None:
+    """Start-up stays quick: only analyse, eval and serve pay for OpenCV, MediaPipe and the web stack."""
+    heavy = ("cv2", "mediapipe", "fastapi", "uvicorn", "backcoach.services.analysis")
+    code = f"import sys, backcoach.cli.app; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -26,6 +26,7 @@ def test_log_then_history_shows_the_workout_and_the_pain_trend(cli: Cli) -> None
     assert "Saved the note" in cli.ok("log", "note", "Stiff after gardening")
     out = cli.ok("history")
     assert "Streak: 1 day in a row" in out
+    assert "Last 7 days: 1 of 7 planned days (1 workout)." in out
     assert "Logged by hand" in out
     assert "Pain trend" in out and "▄▆" in out  # 4 then 7 as blocks
     assert "7/10" in out
@@ -72,6 +73,17 @@ def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
         (("log", "set", "bridge", "--reps", "3", "--side", "up"), "side must be left or right"),
         (("log", "note", "  "), "a note needs some text"),
         (("export", "--format", "xml"), "--format must be csv or json"),
+        (("log", "set", "bridge", "--reps", "0"), "a set needs at least 1 rep"),
+        (
+            ("log", "set", "bridge", "--reps", "3", "--side", "left"),
+            "Bridge is done with both sides together",
+        ),
+        # mistakes the command line itself catches: one line too, not a boxed panel
+        (("log", "set", "bridge", "--reps", "abc"), "Invalid value for '--reps'"),
+        (("log", "set", "bridge"), "Missing option '--reps'"),
+        (("log", "pain", "-1"), "No such option: -1"),
+        (("history", "--days", "0"), "Invalid value for '--days'"),
+        (("histroy",), "No such command 'histroy'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli: Cli, args: tuple[str, ...], words: str) -> None:
@@ -79,6 +91,14 @@ def test_bad_input_is_one_line_and_exit_2(cli: Cli, args: tuple[str, ...], words
     with cli.app() as ctx:
         assert history.pain_series(ctx) == []
         assert workouts.current_workout(ctx) is None
+
+
+def test_a_command_group_alone_shows_its_commands(cli: Cli) -> None:
+    for group, command in (("program", "create"), ("log", "pain")):
+        done = cli.run(group)
+        assert "Traceback" not in done.stderr
+        assert f"backcoach {group}" in done.stdout and command in done.stdout
+        assert "Missing command" not in done.stderr
 
 
 def test_an_unreachable_database_or_bad_setting_is_one_line(cli: Cli) -> None:

@@ -55,6 +55,12 @@ def test_create_edit_and_use_a_program(cli: Cli) -> None:
         assert (change.previous_reps, change.reps, change.reason) == (12, 14, "changed by you")
 
 
+def test_a_hold_on_each_rep_shows_in_the_dose(cli: Cli) -> None:
+    out = cli.ok("program", "create", "Held", "-e", "bridge", "--hold", "bridge=5")
+    assert "1 set of 8 reps, holding each 5 s" in out
+    assert "2 sets of 10 reps, holding each 2 s" in cli.ok("program", "show", "daily-short")  # pelvic tilt
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -3,6 +3,7 @@ a real SQLite file in a temporary data directory, answers typed on stdin."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -146,6 +147,7 @@ def test_reminders_ics_file(data_dir: Path, tmp_path: Path) -> None:
         (("progress", "--accept", "999"), "no suggestion number 999"),
         (("screen", "--cleared"), "no open safety stop"),
         (("questionnaire", "--every", "3"), "7 to 56"),
+        (("checkin", "--pain", "12"), "pain must be a whole number from 0 (none) to 10 (worst), not 12"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(data_dir: Path, args: tuple[str, ...], message: str) -> None:
@@ -171,3 +173,33 @@ def test_interactive_checkin_and_all_questionnaires(data_dir: Path) -> None:
     assert "average 6/10" in everything.stdout
     assert "Roland-Morris 10/24" in everything.stdout
     assert "every 14 days" in everything.stdout
+
+
+def test_a_score_typed_wrong_in_a_questionnaire_is_asked_again(data_dir: Path) -> None:
+    rmdq = run(data_dir, "questionnaire", "rmdq", stdin="30\nlots\n14\n")
+    assert rmdq.returncode == 0, rmdq.stderr
+    assert rmdq.stdout.count("Please type a whole number from 0 to 24.") == 2
+    assert "Saved: Roland-Morris 14/24." in rmdq.stdout
+    odi = run(data_dir, "questionnaire", "odi", stdin="1\n6\n2\n" + "\n" * 8)
+    assert odi.returncode == 0, odi.stderr
+    assert "Please type a whole number from 0 to 5." in odi.stdout
+    assert "Saved: Oswestry index" in odi.stdout
+    assert "Next time:" in odi.stdout
+
+
+def test_long_questions_break_between_words_in_an_80_column_terminal(data_dir: Path) -> None:
+    child = spawn_in_terminal(data_dir, "screen")
+    child.setwinsize(24, 80)
+    seen = io.StringIO()
+    child.logfile_read = seen
+    for _ in range(N_QUESTIONS):
+        child.expect_exact("[y/N]:")
+        child.send("n\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    lines = seen.getvalue().replace("\r", "").split("\n")
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    text = " ".join(" ".join(lines).split())
+    # every question reads whole, e.g. no "botto" / "m" broken over two lines
+    for question in load_red_flags().questions:
+        assert " ".join(question.text.split()) in text

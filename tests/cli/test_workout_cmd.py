@@ -147,7 +147,7 @@ def test_quitting_half_way_keeps_the_sets_and_carries_on_later(cli: Cli) -> None
 
     # Carrying on: no second pain question, straight to the first exercise not yet done.
     child = _spawn(cli)
-    child.expect_exact("Carrying on where you stopped: 1 sets are already saved.")
+    child.expect_exact("Carrying on where you stopped: 1 set is already saved.")
     child.expect_exact("Lower back rotational stretch")
     child.expect_exact("Press Enter when you are in position")
     child.send("s")  # skip this exercise
@@ -302,7 +302,7 @@ def test_a_little_pain_during_a_hold_is_noted_and_the_hold_carries_on(cli: Cli) 
     child.expect_exact("Saved: set 1 of 1, 2 holds.")
     child.expect_exact("How is your back pain now")
     child.send("3\r")
-    child.expect_exact("Workout complete: 1 sets, 2 reps, 10 s held.")
+    child.expect_exact("Workout complete: 1 set, 2 reps, 10 s held.")
     assert _finish(child) == 0
     with cli.app() as ctx:
         (done,) = history.list_workouts(ctx)
@@ -350,3 +350,56 @@ def test_an_unknown_program_is_one_line(cli: Cli) -> None:
     child = _spawn(cli, "no-such-program")
     child.expect_exact("no program called 'no-such-program'")
     assert _finish(child) == 2
+
+
+def test_ctrl_c_in_the_middle_of_a_set_keeps_the_reps_done(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("2\r")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 3")
+    child.send("\r")
+    child.expect_exact("1 of 3. Rep 2 of 3.")
+    child.send("\r")
+    child.expect_exact("2 of 3. Rep 3 of 3.")
+    child.sendintr()
+    child.expect_exact("Saved: set 1 of 1, 2 reps.")
+    child.expect_exact("Stopped (Ctrl-C).")
+    assert _finish(child) == 130
+    with cli.app() as ctx:
+        workout = workouts.current_workout(ctx)
+        assert workout is not None
+        assert [(s.exercise_id, s.reps, s.source) for s in workout.sets] == [("bridge", 2, "manual")]
+
+
+def test_carrying_on_in_the_middle_of_an_exercise_waits_until_you_are_in_position(cli: Cli) -> None:
+    cli.ok("program", "create", "Two", "--use", "-e", "bridge", "--sets", "bridge=2", "--reps", "bridge=2")
+    cli.screen_all_clear()
+    child = _spawn(cli)
+    child.expect_exact("from 0 (none) to 10 (worst)?")
+    child.send("2\r")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 2")
+    child.send("\r\r")
+    child.expect_exact("Saved: set 1 of 2, 2 reps.")
+    child.expect_exact("Rest")
+    child.send("q")
+    child.expect_exact("(Enter to skip)")
+    child.send("\r")
+    assert _finish(child) == 0
+
+    child = _spawn(cli)
+    child.expect_exact("Carrying on where you stopped: 1 set is already saved.")
+    # set 2 does not start counting before the person is lying down again
+    child.expect_exact("Press Enter when you are in position")
+    assert "Set 2 of 2" not in (child.before or "")
+    child.send("\r")
+    child.expect_exact("Set 2 of 2")
+    child.expect_exact("Rep 1 of 2")
+    child.send("\r\r")
+    child.expect_exact("Saved: set 2 of 2, 2 reps.")
+    child.expect_exact("How is your back pain now, from 0 (none) to 10 (worst)?")
+    child.send("2\r")
+    child.expect_exact("Workout complete: 2 sets, 4 reps, 0 s held.")
+    assert _finish(child) == 0

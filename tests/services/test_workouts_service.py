@@ -216,3 +216,11 @@ def test_sets_logged_by_hand_go_into_one_workout_a_day(ctx: AppContext) -> None:
     # with a workout in progress, a hand-logged set joins it
     open_workout = workouts.start_workout(ctx)
     assert workouts.log_set(ctx, "draw_in", reps=5, hold_s=10).workout_id == open_workout.id
+
+
+def test_a_set_logged_by_hand_needs_a_rep_and_a_side_only_where_there_are_sides(ctx: AppContext) -> None:
+    with pytest.raises(InvalidInput, match="at least 1 rep"):
+        workouts.log_set(ctx, "bridge", reps=0)
+    with pytest.raises(InvalidInput, match="both sides together"):
+        workouts.log_set(ctx, "bridge", reps=5, side="left")
+    assert workouts.log_set(ctx, "dead_bug", reps=5, side="left").side == "left"

@@ -388,3 +388,62 @@ def test_a_first_outcome_score_gets_a_date_axis_not_milliseconds(page: Any, live
     ticks = page.eval_on_selector_all("#chart-pain .xtick text", "els => els.map(e => e.textContent.trim())")
     assert ticks and all(":" not in t for t in ticks), ticks
     assert any(re.fullmatch(r"\d{2} [A-Z][a-z]{2}", t) for t in ticks), ticks
+
+
+def test_on_a_phone_the_drawing_comes_before_the_long_text(browser: Any, live_server: str) -> None:
+    """A person on a phone sees what the exercise looks like first, not after five cards of text."""
+    for width, height in ((375, 667), (1280, 800)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(live_server + "/exercises/bridge")
+        figure = page.locator("svg.figure").bounding_box()
+        dose = page.locator("#dose-title").bounding_box()
+        assert figure is not None and dose is not None
+        assert figure["y"] < height, "the drawing is on the first screen"
+        if width < 800:
+            assert figure["y"] < dose["y"]
+        else:
+            assert figure["x"] > dose["x"] + dose["width"] / 2  # the right-hand column
+        context.close()
+
+
+def test_skip_on_an_introduction_skips_the_exercise_and_a_rest_has_one_way_on(
+    browser: Any, live_server: str, short_program: str
+) -> None:
+    """Skip on "Bridge" (its introduction) goes to the next exercise, not into the bridge's first set;
+    a rest shows "Skip rest" only, not a second button that does the same."""
+    workout = _api(live_server, "POST", "/api/workouts", {"program_slug": short_program, "new": True})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/workout/{workout['id']}")
+    page.locator("#pain-before-skip").click()
+    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'intro'")
+    assert page.evaluate("window.backcoachPlayer.currentStep().exercise_id") == "bridge"
+    # the heading says "Bridge"; the text under it does not say it again (speech still does)
+    assert page.locator("#step-heading").inner_text() == "Bridge"
+    assert page.locator("#step-text").inner_text().startswith("Lie on your back")
+    skip = page.locator("#btn-skip")
+    assert skip.inner_text() == "Skip this exercise"
+    skip.click()
+    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    assert page.evaluate("window.backcoachPlayer.currentStep().kind") == "intro"
+    assert _api(live_server, "GET", f"/api/workouts/{workout['id']}")["sets"] == []
+    context.close()
+
+    # a rest: the bridge set done (with a pause so the rest does not run out at once)
+    workout = _api(live_server, "POST", "/api/workouts", {"program_slug": short_program, "new": True})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/workout/{workout['id']}?speed=1")
+    page.locator("#pain-before-skip").click()
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.locator("#btn-plus").click()
+    page.locator("#btn-done").click()
+    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'rest'")
+    assert page.locator("#btn-done").inner_text() == "Skip rest"
+    assert page.locator("#btn-skip").is_hidden()
+    page.locator("#btn-done").click()
+    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    assert page.locator("#btn-skip").is_visible()
+    context.close()

@@ -5,8 +5,11 @@ says them, and plain words for what happened to a dose suggestion."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
+
+from backcoach.services import safety
 
 
 def _stats(html: str) -> list[str]:
@@ -65,3 +68,99 @@ def test_an_unknown_exercise_or_workout_is_explained_in_plain_words(client: Test
     assert "in History" in workout.text
     # the JSON API keeps its own answer
     assert client.get("/api/exercises/handstand").json()["error"] == "not_found"
+
+
+def test_the_workout_summary_shows_pain_during_an_exercise(screened_client: TestClient) -> None:
+    """A physiotherapist reading the record sees when it hurt, not only before and after."""
+    client = screened_client
+    workout = client.post("/api/workouts", json={}).json()
+    client.post(
+        f"/api/workouts/{workout['id']}/sets",
+        json={"exercise_id": "bridge", "set_number": 1, "reps": 8, "source": "manual", "client_id": "a"},
+    )
+    client.post(
+        "/api/safety/checkin",
+        json={"score": 4, "moment": "during", "workout_id": workout["id"], "exercise_id": "bridge"},
+    )
+    client.post(f"/workout/{workout['id']}/finish")
+    summary = client.get(f"/workout/{workout['id']}").text
+    notes = summary.split('id="pain-notes"')[1].split("</section>")[0]
+    assert "During Bridge" in notes and "4 out of 10" in notes
+    plain = client.post("/api/workouts", json={"new": True}).json()
+    client.post(f"/workout/{plain['id']}/finish")
+    assert 'id="pain-notes"' not in client.get(f"/workout/{plain['id']}").text
+
+
+def test_a_program_with_no_exercise_ticked_is_explained_and_leads_back_to_the_form(
+    client: TestClient,
+) -> None:
+    form = client.get("/settings").text
+    token = re.search(r'name="form_token" value="([^"]+)"', form)
+    assert token is not None
+    response = client.post(
+        "/settings/programs",
+        data={"name": "Mine", "times_per_day": 1, "days_per_week": 7, "form_token": token[1]},
+        headers={"Referer": "http://testserver/settings"},
+    )
+    assert response.status_code == 422
+    assert "tick at least one exercise" in response.text
+    assert "Field required" not in response.text
+    assert 'href="/settings" id="back-to-form"' in response.text
+    assert [p["slug"] for p in client.get("/api/programs").json()] == ["core-nine", "daily-short"]
+    # a Referer from another site never becomes the way back
+    other = client.post(
+        "/settings/programs",
+        data={"name": "Mine", "times_per_day": 1, "days_per_week": 7},
+        headers={"Referer": "http://elsewhere.example/settings", "Origin": "http://testserver"},
+    )
+    assert "back-to-form" not in other.text
+
+
+def _good_workout(client: TestClient, program: dict[str, Any]) -> None:
+    """The whole program at its dose, pain low before, after and the next morning."""
+    wid = client.post("/api/workouts", json={"program_slug": program["slug"], "new": True}).json()["id"]
+    client.post(f"/api/workouts/{wid}/pain", json={"score": 2, "moment": "before"})
+    for item in program["items"]:
+        d = item["dosage"]
+        sides = ["left", "right"] if d["per_side"] and not d.get("alternating") else [None]
+        for n in range(1, d["sets"] + 1):
+            for side in sides:
+                body = {"exercise_id": item["exercise_id"], "set_number": n, "side": side, "reps": d["reps"]}
+                assert client.post(
+                    f"/api/workouts/{wid}/sets", json={**body, "hold_s": d["hold_s"]}
+                ).is_success
+    client.post(f"/api/workouts/{wid}/pain", json={"score": 3, "moment": "after"})
+    client.post(f"/api/workouts/{wid}/finish")
+    client.post(f"/api/workouts/{wid}/pain", json={"score": 2, "moment": "next_morning"})
+
+
+def test_the_dose_page_says_plainly_what_is_waiting_and_what_happened(screened_client: TestClient) -> None:
+    client = screened_client
+    program = client.get("/api/programs/active").json()
+    _good_workout(client, program)
+    _good_workout(client, program)
+    page = client.get("/safety/progress").text
+    table = page.split("Dose now")[1].split("</table>")[0]
+    # the full dose, as everywhere else, and no "keep the same dose" under a suggestion to change it
+    assert "2 sets of 10 reps, holding each 2 s, 30 s rest between sets" in table
+    assert "A suggested change is waiting for you above." in table
+    assert "Keep the same dose for now" not in table
+    pid = re.findall(r"/safety/progress/(\d+)/decline", page)[0]
+    client.post(f"/safety/progress/{pid}/decline")
+    earlier = client.get("/safety/progress").text.split("Earlier suggestions")[1]
+    assert "a step up: <em>you declined it</em>" in earlier
+    assert "superseded" not in earlier and "progress," not in earlier
+
+
+def test_after_a_clinician_cleared_a_red_flag_the_safety_page_says_so(client: TestClient) -> None:
+    """Not "nothing needs checking": the record shows the flag and the clearance, with its note."""
+    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    page = client.get("/safety/screen").text
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    client.post("/safety/screen", data={**form, "q_saddle_numbness": "yes", "form_token": token[1]})
+    client.post("/safety/cleared", data={"confirm": "yes", "note": "Seen by my GP"})
+    status = client.get("/safety").text.split('id="status-title"')[1].split("</section>")[0]
+    assert "nothing needs checking" not in status
+    assert "asked you to see a" in status and "clinician had checked you" in status
+    assert "Seen by my GP" in status

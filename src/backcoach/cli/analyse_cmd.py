@@ -12,21 +12,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from backcoach.services.analysis import (
-    AnalysisReport,
-    EvalReport,
-    analyse_path,
-    evaluate_labels,
-    format_time_s,
-)
 from backcoach.services.errors import InvalidInput
+
+if TYPE_CHECKING:  # the analysis (numpy, the motion engine) loads only when analyse or eval runs
+    from backcoach.services.analysis import AnalysisReport, EvalReport
 
 __all__ = ["register", "render_eval", "render_report"]
 
@@ -84,6 +80,8 @@ def _reps_text(report: AnalysisReport) -> str:
 
 def render_report(report: AnalysisReport) -> str:
     """The plain-text summary ``backcoach analyse`` prints."""
+    from backcoach.services.analysis import format_time_s
+
     lines = [
         f"File: {report.source}",
         f"Length: {report.duration_s:.1f} s, {report.frames} frames at {report.fps:g} fps; "
@@ -223,6 +221,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Count reps, time holds and check form in a recorded video (or a pose trace)."""
+        outputs = [p for p in (json_out, trace, annotate) if p is not None]
+        for out in outputs:  # said before the long read, not after it
+            if not out.parent.is_dir():
+                raise InvalidInput(f"{out}: cannot write there (no folder {out.parent})")
+        from backcoach.services.analysis import analyse_path
+
         with _progress("Reading poses") as on_progress:
             report = analyse_path(
                 video, exercise_id=exercise, on_progress=on_progress, trace_out=trace, annotate_out=annotate
@@ -233,6 +237,10 @@ def register(app: typer.Typer) -> None:
             except OSError as exc:
                 raise InvalidInput(f"{json_out}: cannot write the report ({exc.strerror})") from None
         typer.echo(render_report(report))
+        written = ((json_out, "the report"), (trace, "the landmarks"), (annotate, "the annotated video"))
+        for target, what in written:
+            if target is not None:
+                typer.echo(f"Wrote {what} to {target}")
 
     @app.command("eval")
     def evaluate(
@@ -242,6 +250,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Score the motion engine on labelled clips: exact, OBO, MAE, hold error, recognition."""
+        from backcoach.services.analysis import evaluate_labels
+
         with _progress("Scoring clips") as on_progress:
             report = evaluate_labels(labels, on_progress=on_progress)
         if as_json:
@@ -250,4 +260,5 @@ def register(app: typer.Typer) -> None:
                 json.dumps({"summary": data["summary"], "clips": data["clips"]}, indent=2) + "\n"
             )
             return
-        render_eval(report, Console(width=160))
+        # The terminal's own width on a screen (a wider table would break every line); wide in a file.
+        render_eval(report, Console(width=None if sys.stdout.isatty() else 160))

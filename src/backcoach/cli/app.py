@@ -58,6 +58,6 @@ def main(args: list[str] | None = None) -> None:
         print(_usage_line(exc), file=sys.stderr)
         sys.exit(exc.exit_code)
     except typer.Abort:  # Ctrl-C or the end of input at a question
-        print("\nStopped: nothing more was saved.", file=sys.stderr)
+        print("\nStopped.", file=sys.stderr)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

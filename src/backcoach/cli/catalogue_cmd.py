@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from backcoach.cli.context import app_context
-from backcoach.domain.exercises import Exercise
+from backcoach.domain.exercises import Dosage, Exercise
 from backcoach.domain.progression import describe_dosage
 from backcoach.services.catalogue import get_exercise, list_exercises
 
-__all__ = ["register", "show_exercise"]
+__all__ = ["dose_text", "print_list", "register", "show_exercise"]
+
+
+def print_list(console: Console, items: Sequence[str], *, numbered: bool) -> None:
+    """Items one a line ("1." or "-"), indented, with a long item wrapping under its own text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for number, item in enumerate(items, 1):
+        grid.add_row(f"{number}." if numbered else "-", escape(item))
+    console.print(Padding(grid, (0, 0, 0, 2)))
+
+
+def dose_text(dosage: Dosage) -> str:
+    """The dose in plain words, with the hold of each rep when the reps are held
+    ("2 sets of 10 reps, holding each 2 s"), as the web app shows it."""
+    held = f", holding each {dosage.hold_s:g} s" if dosage.kind != "hold" and dosage.hold_s > 0 else ""
+    return describe_dosage(dosage) + held
 
 
 def show_exercise(console: Console, exercise: Exercise) -> None:
@@ -23,21 +43,16 @@ def show_exercise(console: Console, exercise: Exercise) -> None:
     console.print(f"\n[bold]Why it helps[/bold]\n{escape(exercise.why)}")
     console.print(f"\n[bold]Starting position[/bold]\n{escape(exercise.start_position)}")
     console.print("\n[bold]Steps[/bold]")
-    for number, step in enumerate(exercise.steps, 1):
-        console.print(f"  {number}. {escape(step)}")
+    print_list(console, exercise.steps, numbered=True)
     console.print(f"\n[bold]Breathing[/bold]: {escape(exercise.breathing)}")
     console.print(f"[bold]Tempo[/bold]: {escape(exercise.tempo)}")
     rest = f", resting {dosage.rest_s:g} s between sets" if dosage.rest_s else ""
-    console.print(
-        f"\n[bold]Dose[/bold]: {escape(describe_dosage(dosage))}{rest}, {dosage.times_per_day}x a day"
-    )
-    console.print(f"  [dim]{escape(dosage.source)}[/dim]")
+    console.print(f"\n[bold]Dose[/bold]: {escape(dose_text(dosage))}{rest}, {dosage.times_per_day}x a day")
+    console.print(Padding(f"[dim]{escape(dosage.source)}[/dim]", (0, 0, 0, 2)))
     console.print("\n[bold]Common mistakes[/bold]")
-    for mistake in exercise.mistakes:
-        console.print(f"  - {escape(mistake)}")
+    print_list(console, exercise.mistakes, numbered=False)
     console.print("\n[bold]Safety[/bold]")
-    for note in exercise.safety:
-        console.print(f"  - {escape(note)}")
+    print_list(console, exercise.safety, numbered=False)
     console.print(
         f"\n[bold]Easier[/bold]: {escape(exercise.easier.name)}: {escape(exercise.easier.description)}"
     )
@@ -62,7 +77,7 @@ def exercises(
         table.add_column("Dose")
         table.add_column("Camera view")
         for exercise in list_exercises(ctx):
-            table.add_row(exercise.id, exercise.name, describe_dosage(exercise.dosage), exercise.camera_view)
+            table.add_row(exercise.id, exercise.name, dose_text(exercise.dosage), exercise.camera_view)
         console.print(table)
         console.print("Show one with: backcoach exercises ID")
 

@@ -106,7 +106,8 @@ def _print_history(
     console.print(
         f"[bold]Streak:[/bold] {streak}. "
         f"[bold]Last 7 days:[/bold] {stats.days_done_last_7} of {stats.target_per_week} planned days "
-        f"({stats.workouts_last_7_days} workouts)." + (" Done today." if stats.done_today else "")
+        f"({stats.workouts_last_7_days} workout{'' if stats.workouts_last_7_days == 1 else 's'})."
+        + (" Done today." if stats.done_today else "")
     )
     if due is not None:
         console.print(
@@ -118,7 +119,7 @@ def _print_history(
     else:
         table = Table(title=f"Workouts, last {days} days")
         table.add_column("#", justify="right")
-        table.add_column("When")
+        table.add_column("When", no_wrap=True)
         table.add_column("Program")
         table.add_column("Status")
         table.add_column("Sets", justify="right")

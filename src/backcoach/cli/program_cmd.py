@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from backcoach.cli.catalogue_cmd import dose_text
 from backcoach.cli.context import app_context
 from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program, estimate_minutes
-from backcoach.domain.progression import describe_dosage
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
 from backcoach.services.programs import (
@@ -27,7 +27,9 @@ from backcoach.services.programs import (
 
 __all__ = ["parse_assignments", "register"]
 
-program_app = typer.Typer(help="List, show, create and edit programs, and choose the one to follow.")
+program_app = typer.Typer(
+    help="List, show, create and edit programs, and choose the one to follow.", no_args_is_help=True
+)
 
 EXERCISE_OPT = typer.Option(None, "--exercise", "-e", help="An exercise id, in order; repeat for each.")
 REPS_OPT = typer.Option(None, "--reps", help="Reps (or holds) per set: ID=N, e.g. bridge=12. Repeatable.")
@@ -93,7 +95,7 @@ def _show(console: Console, ctx: AppContext, program: Program, *, active: bool) 
         table.add_row(
             str(number),
             f"{escape(name)} [dim]({item.exercise_id})[/dim]",
-            describe_dosage(item.dosage),
+            dose_text(item.dosage),
             f"{item.dosage.rest_s:g} s",
         )
     console.print(table)
@@ -197,7 +199,7 @@ def edit_command(
 
 @program_app.command("use")
 def use_command(slug: str = typer.Argument(..., help="The program to follow from now on.")) -> None:
-    """Choose the program that ``backcoach workout`` runs when none is named."""
+    """Choose the program that 'backcoach workout' runs when none is named."""
     with app_context() as ctx:
         program = set_active_program(ctx, slug)
         Console().print(f"Now following [cyan]{program.slug}[/cyan] ({escape(program.name)}).")

@@ -6,6 +6,8 @@ shown calmly and in full; anything the person typed wrong is one line and exit s
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -15,15 +17,16 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from backcoach.cli.catalogue_cmd import dose_text
 from backcoach.cli.context import app_context
 from backcoach.domain.outcomes import OutcomeSeries
-from backcoach.domain.progression import ProposalRecord, describe_dosage
+from backcoach.domain.progression import ProposalRecord
 from backcoach.domain.questionnaires import load_instruments, startback_items
 from backcoach.domain.redflags import ScreenRecord
 from backcoach.services import outcomes, progression, reminders, safety
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
-from backcoach.services.workouts import current_workout
+from backcoach.services.workouts import check_pain_score, current_workout
 
 __all__ = [
     "print_checkin",
@@ -42,13 +45,51 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def _ask_int(question: str, low: int, high: int) -> int:
-    """Ask for a whole number from ``low`` to ``high``, asking again after a wrong answer."""
+# Room kept at the end of a question's last line for the answer hint, e.g. " [y/N]: 10".
+ANSWER_ROOM = 12
+
+
+def _wrap(question: str) -> str:
+    """A question broken between words to fit the terminal, leaving room for the answer.
+
+    The terminal would otherwise break a long question in the middle of a word.
+    """
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - ANSWER_ROOM)
+    return textwrap.fill(question, width=width, break_long_words=False, break_on_hyphens=False)
+
+
+def _confirm(question: str, *, default: bool = False) -> bool:
+    """A yes-or-no question (Enter takes ``default``), asked again after any other answer."""
+    return bool(typer.confirm(_wrap(question), default=default))
+
+
+def _prompt_text(question: str, *, optional: bool = False) -> str:
+    """A line of text; ``optional`` lets the person leave it empty (then "")."""
+    suffix = " " if question.rstrip().endswith("?") else ": "
+    if optional:
+        return str(typer.prompt(_wrap(question), default="", show_default=False, prompt_suffix=suffix))
+    return str(typer.prompt(_wrap(question), prompt_suffix=suffix))
+
+
+def _ask_int(question: str, low: int, high: int, *, optional: bool = False) -> int | None:
+    """Ask for a whole number from ``low`` to ``high``, asking again after a wrong answer.
+
+    With ``optional`` an empty answer gives None.
+    """
     while True:
-        text = str(typer.prompt(question)).strip()
+        text = _prompt_text(question, optional=optional).strip()
+        if optional and not text:
+            return None
         if text.lstrip("-").isdigit() and low <= int(text) <= high:
             return int(text)
         typer.echo(f"Please type a whole number from {low} to {high}.")
+
+
+def _ask_score(question: str, low: int, high: int) -> int:
+    """A required whole number from ``low`` to ``high``."""
+    answer = _ask_int(question, low, high)
+    assert answer is not None
+    return answer
 
 
 def show_screen_result(console: Console, record: ScreenRecord) -> None:
@@ -70,7 +111,7 @@ def run_screen(ctx: AppContext, console: Console) -> ScreenRecord:
     console.print(escape(screen.intro))
     answers: dict[str, bool] = {}
     for number, question in enumerate(screen.questions, 1):
-        answers[question.id] = typer.confirm(f"{number}. {question.text}", default=False)
+        answers[question.id] = _confirm(f"{number}. {question.text}")
     record = safety.submit_screen(ctx, answers)
     show_screen_result(console, record)
     return record
@@ -90,7 +131,7 @@ def screen(
             if status.open_stop is None:
                 raise InvalidInput("there is no open safety stop to clear")
             console.print(escape(safety.screen_questions().clearance_text))
-            if not typer.confirm("Is that right?", default=False):
+            if not _confirm("Is that right?"):
                 console.print("Nothing changed. Your workouts stay paused until a clinician has checked you.")
                 return
             safety.confirm_cleared(ctx, note)
@@ -111,6 +152,8 @@ def checkin(
     ),
 ) -> None:
     """How your back is: the next-morning check-in (default) or --now. Shows what the pain means."""
+    if pain is not None:
+        pain = check_pain_score(pain)  # a wrong number is one line before any question
     console = _console()
     with app_context() as ctx:
         moment, workout_id = "next_morning", None
@@ -124,9 +167,9 @@ def checkin(
                 if now
                 else "How is your back pain this morning, from 0 (none) to 10 (worst)?"
             )
-            pain = _ask_int(question, 0, 10)
+            pain = _ask_score(question, 0, 10)
         if leg is None:
-            leg = typer.confirm("Has any pain spread down one or both of your legs?", default=False)
+            leg = _confirm("Has any pain spread down one or both of your legs?")
         result = safety.check_in(ctx, pain, moment, leg_spread=leg, workout_id=workout_id)
         print_checkin(console, result)
 
@@ -183,11 +226,12 @@ def _ask_startback(console: Console) -> list[int]:
     items = startback_items()
     answers = []
     for number, (text, _options) in enumerate(items[:-1], 1):
-        answers.append(1 if typer.confirm(f"{number}. {text}. Agree?", default=False) else 0)
+        answers.append(1 if _confirm(f"{number}. {text}. Agree?") else 0)
     text, options = items[-1]
+    console.print(escape(f"9. {text}"))
     for n, option in enumerate(options, 1):
-        console.print(f"   {n} {option}")
-    answers.append(_ask_int(f"9. {text}", 1, len(options)) - 1)
+        console.print(f"   {n} {escape(option)}")
+    answers.append(_ask_score(f"Your answer (1-{len(options)})", 1, len(options)) - 1)
     console.print(f"[dim]{escape(str(inst.raw['copyright']))}. {escape(str(inst.raw['funding']))}[/dim]")
     return answers
 
@@ -210,7 +254,7 @@ def questionnaire(
         chosen = ("pain", "startback", "psfs", "rmdq") if which == "all" else (which,)
         for name in chosen:
             if name == "pain":
-                score = _ask_int(str(inst["pain"].raw["question"]), 0, 10)
+                score = _ask_score(str(inst["pain"].raw["question"]), 0, 10)
                 outcomes.submit_pain(ctx, score)
                 console.print(f"Saved: {score}/10.")
             elif name == "startback":
@@ -222,27 +266,19 @@ def questionnaire(
                 console.print(
                     f"[bold]{escape(inst['rmdq'].name)}[/bold]: [dim]{escape(inst['rmdq'].terms)}[/dim]"
                 )
-                skip = "Leave it empty to skip."
-                text = typer.prompt(f"{inst['rmdq'].raw['how_to']} {skip}", default="", show_default=False)
-                if text.strip():
-                    if not text.strip().isdigit():
-                        raise InvalidInput(
-                            f"the Roland-Morris score must be a whole number from 0 to 24, not {text!r}"
-                        )
-                    record = outcomes.submit_rmdq(ctx, int(text))
+                console.print(escape(f"{inst['rmdq'].raw['how_to']} Leave it empty to skip."))
+                rmdq = _ask_int("Roland-Morris score (0-24)", 0, 24, optional=True)
+                if rmdq is not None:
+                    record = outcomes.submit_rmdq(ctx, rmdq)
                     console.print(f"Saved: Roland-Morris {record.score:g}/24.")
             elif name == "odi":
                 console.print(
                     f"[bold]{escape(inst['odi'].name)}[/bold]: [dim]{escape(inst['odi'].terms)}[/dim]"
                 )
-                sections: list[int | None] = []
-                for n in range(1, 11):
-                    text = typer.prompt(
-                        f"Section {n} score (0-5, empty if skipped)", default="", show_default=False
-                    )
-                    if text.strip() and (not text.strip().isdigit() or int(text) > 5):
-                        raise InvalidInput(f"an Oswestry section score must be 0 to 5, not {text!r}")
-                    sections.append(int(text) if text.strip() else None)
+                sections = [
+                    _ask_int(f"Section {n} score (0-5, empty if skipped)", 0, 5, optional=True)
+                    for n in range(1, 11)
+                ]
                 record = outcomes.submit_odi(ctx, sections)
                 console.print(f"Saved: Oswestry index {record.score:g}/100 ({escape(record.band or '')}).")
             elif name == "psfs":
@@ -259,14 +295,14 @@ def _ask_psfs(ctx: AppContext, console: Console) -> None:
     names: list[str] = list(previous[-1].answers.get("ratings", {})) if previous else []
     if not names:
         for n in range(1, 4):
-            name = typer.prompt(f"Activity {n} (empty to stop)", default="", show_default=False).strip()
+            name = _prompt_text(f"Activity {n} (empty to stop)", optional=True).strip()
             if not name:
                 break
             names.append(name)
     if not names:
         console.print("No activities named: skipped.")
         return
-    ratings = {name: _ask_int(f"{name}: how well can you do it (0-10)?", 0, 10) for name in names}
+    ratings = {name: _ask_score(f"{name}: how well can you do it (0-10)?", 0, 10) for name in names}
     record = outcomes.submit_psfs(ctx, ratings)
     console.print(f"Saved: average {record.score:g}/10.")
 
@@ -302,7 +338,7 @@ def progress(
         for d in review.decisions:
             table.add_row(
                 escape(ctx.catalogue.get(d.exercise_id).name),
-                escape(describe_dosage(d.dosage_before)),
+                escape(dose_text(d.dosage_before)),
                 ACTION_WORDS[d.action],
                 escape(d.explanation),
             )
@@ -322,7 +358,7 @@ def reminders_command(
     with app_context() as ctx:
         if times:
             reminders.set_reminder_times(ctx, times)
-        chosen_days = [d.strip() for d in days.split(",") if d.strip()] if days else None
+        chosen_days = [d.strip().upper() for d in days.split(",") if d.strip()] if days else None
         data = reminders.export_ics(ctx, days=chosen_days)
         stored = reminders.reminder_times(ctx)
         shown_days = chosen_days or list(reminders.reminder_days(ctx))

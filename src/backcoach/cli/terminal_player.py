@@ -17,6 +17,7 @@ Time comes from the context's clock: ``BACKCOACH_CLOCK_SPEED`` makes workout tim
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import select
 import shutil
@@ -33,6 +34,7 @@ from rich.markup import escape
 from rich.progress_bar import ProgressBar
 from rich.text import Text
 
+from backcoach.cli.catalogue_cmd import print_list
 from backcoach.cli.safety_cmd import print_checkin, print_proposals
 from backcoach.domain.records import WorkoutRecord
 from backcoach.domain.workouts import Step
@@ -217,6 +219,8 @@ class WorkoutPlayer:
         self.steps = workout_plan(ctx, workout.id)
         self.saved_sets = 0
         self.exercise_id: str | None = None
+        # Reps (or holds) finished so far in the set being played, so Ctrl-C can keep them.
+        self._done_in_set = 0
 
     # --- the whole workout -------------------------------------------------------------------
 
@@ -244,6 +248,9 @@ class WorkoutPlayer:
                     raise RescreenNeeded()
                 self._pain_advice(score)
             index = start
+            if self.steps[index].is_work:
+                # Carrying on in the middle of an exercise: get into position before the clock runs.
+                index = self._intro(index, self.steps[index], then=index)
             while index < len(self.steps):
                 step = self.steps[index]
                 if step.kind == "done":
@@ -269,10 +276,11 @@ class WorkoutPlayer:
         self.console.print(
             "Move slowly and gently. Stop if pain goes above 5 out of 10, or spreads down a leg."
         )
-        if self.workout.sets and start > 0:
+        if self.workout.sets:
+            count = len(self.workout.sets)
             self.console.print(
-                f"[cyan]Carrying on where you stopped: {len(self.workout.sets)} sets "
-                "are already saved.[/cyan]"
+                f"[cyan]Carrying on where you stopped: {count} set{'' if count == 1 else 's'} "
+                f"{'is' if count == 1 else 'are'} already saved.[/cyan]"
             )
         if self.voice.enabled:
             self.voice.say(f"Let's begin {self.workout.program_name}.")
@@ -300,21 +308,22 @@ class WorkoutPlayer:
             self._countdown("Switch sides", step.rest_s, enter_ends=True)
         return index + 1
 
-    def _intro(self, index: int, step: Step) -> int:
+    def _intro(self, index: int, step: Step, *, then: int | None = None) -> int:
+        """Show the exercise and wait for Enter; returns ``then`` (default: the next step), or the
+        next exercise's first step when the person skips it."""
         assert step.exercise_id is not None
         exercise = self.ctx.catalogue.get(step.exercise_id)
         self.console.print()
         self.console.rule(f"[bold cyan]{escape(exercise.name)}[/bold cyan]")
         self.console.print(escape(exercise.start_position))
-        for number, text in enumerate(exercise.steps, 1):
-            self.console.print(f"  {number}. {escape(text)}")
+        print_list(self.console, exercise.steps, numbered=True)
         self.console.print(f"[dim]Breathing: {escape(exercise.breathing)}[/dim]")
         self.voice.say(f"{exercise.name}. {exercise.start_position}")
         self.console.print("Press Enter when you are in position (s skips this exercise, q quits).")
         while True:
             key = self._key(None)
             if key == ENTER:
-                return index + 1
+                return index + 1 if then is None else then
             if key == "s":
                 self.console.print(f"[yellow]Skipped {escape(exercise.name)}.[/yellow]")
                 return self._next_exercise(index)
@@ -332,6 +341,7 @@ class WorkoutPlayer:
         self.console.print(f"[bold]{escape(step.text)}[/bold]")
         self.voice.say(step.text)
         done, held_s, source = 0, step.hold_s, "timer"
+        self._done_in_set = 0
         try:
             if step.kind == "hold":
                 done = self._holds(step)
@@ -350,6 +360,16 @@ class WorkoutPlayer:
                     step, partial, held_s, "manual" if step.hold_s == 0 and step.kind == "reps" else source
                 )
             raise type(ending)() from None
+        except KeyboardInterrupt:
+            # Ctrl-C keeps what was done, as q does.
+            if self._done_in_set > 0:
+                self._save(
+                    step,
+                    self._done_in_set,
+                    held_s,
+                    "manual" if step.hold_s == 0 and step.kind == "reps" else source,
+                )
+            raise
         if done > 0:
             self._save(step, done, held_s, source)
 
@@ -386,8 +406,9 @@ class WorkoutPlayer:
         total = step.total_reps
         count = 0
         typed = ""
+        how_many = "how many you did on both sides together" if step.alternating else "how many you did"
         self.console.print(
-            f"Do each rep slowly. Press Enter after each rep, or type how many you did and press Enter. "
+            f"Do each rep slowly. Press Enter after each rep, or type {how_many} and press Enter. "
             f"Rep 1 of {total}{self._side_of(step, 0)}."
         )
         while count < total:
@@ -429,6 +450,7 @@ class WorkoutPlayer:
                 self.console.print(f"{number} reps.")
                 return number
             count += 1
+            self._done_in_set = count
             self.voice.say(str(count))
             nxt = f" Rep {count + 1} of {total}{self._side_of(step, count)}." if count < total else ""
             self.console.print(f"{count} of {total}.{nxt}")
@@ -444,6 +466,7 @@ class WorkoutPlayer:
                 self._countdown(f"Rep {rep + 1} of {total}{side}: slowly back", RETURN_S)
             except (SkipStep, QuitWorkout, StopExercise, RescreenNeeded) as ending:
                 raise type(ending)(rep) from None
+            self._done_in_set = rep + 1
             self.console.print(f"Rep {rep + 1} of {total} done.")
         return total
 
@@ -456,6 +479,7 @@ class WorkoutPlayer:
                 self._countdown(f"Hold {hold + 1} of {total}{side}", step.hold_s)
             except (SkipStep, QuitWorkout, StopExercise, RescreenNeeded) as ending:
                 raise type(ending)(hold) from None
+            self._done_in_set = hold + 1
             self.console.print(f"Held {step.hold_s:g} s ({hold + 1} of {total}).")
             if hold + 1 < total and step.relax_s > 0:
                 self.voice.say("And relax.")
@@ -514,7 +538,8 @@ class WorkoutPlayer:
 
         def view(remaining: float) -> Group:
             bar.update(seconds - remaining)
-            return Group(Text(f"{label}: {remaining:4.0f} s left  ({hint}p pause, s skip, q quit)"), bar)
+            shown = math.ceil(max(0.0, remaining) - 1e-6)  # a countdown shows 1 until the very end
+            return Group(Text(f"{label}: {shown:4d} s left  ({hint}p pause, s skip, q quit)"), bar)
 
         with Live(view(remaining_s), console=self.console, refresh_per_second=10, transient=True) as live:
             while True:
@@ -637,9 +662,10 @@ class WorkoutPlayer:
         result = safety.check_in(self.ctx, score, "after", workout_id=self.workout.id)
         workout = get_workout(self.ctx, self.workout.id)
         before = workout.pain_at("before")
+        sets, reps = len(workout.sets), workout.total_reps
         self.console.print(
-            f"[green]Workout complete: {len(workout.sets)} sets, {workout.total_reps} reps, "
-            f"{workout.total_hold_s:.0f} s held.[/green]"
+            f"[green]Workout complete: {sets} set{'' if sets == 1 else 's'}, "
+            f"{reps} rep{'' if reps == 1 else 's'}, {workout.total_hold_s:.0f} s held.[/green]"
         )
         if before is not None:
             self.console.print(f"Pain before {before}/10, after {score}/10.")
@@ -669,7 +695,8 @@ class WorkoutPlayer:
                 )
                 where = f", {s.side} side" if s.side else ""
                 held = f" of {s.hold_s:g} s" if s.hold_s else ""
-                self.console.print(f"  {name}: set {s.set_number}{where}, {s.reps} reps{held}")
+                reps = f"{s.reps} rep{'' if s.reps == 1 else 's'}"
+                self.console.print(f"  {name}: set {s.set_number}{where}, {reps}{held}")
         self.console.print(
             "The workout stays open: run [bold]backcoach workout[/bold] to carry on where you stopped, "
             "or [bold]backcoach workout --new[/bold] to start afresh."

@@ -27,7 +27,7 @@ from backcoach.services.workouts import start_workout as start_workout_service
 
 __all__ = ["register"]
 
-log_app = typer.Typer(help="Record by hand: a set you did, a pain rating, or a note.")
+log_app = typer.Typer(help="Record by hand: a set you did, a pain rating, or a note.", no_args_is_help=True)
 
 
 def workout(
@@ -38,9 +38,9 @@ def workout(
 ) -> None:
     """A guided workout in the terminal: steps, countdowns, rep prompts, spoken cues, pain before and after.
 
-    Keys: Enter next/done, p pause, s skip, q quit, h when it hurts. Each set is saved as soon as
-    it is done; after q or Ctrl-C, run this again to carry on. The first time, a few safety
-    questions come first.
+    Keys: Enter next/done, p pause, s skip, q quit, h when it hurts. Each set is saved as soon as \
+it is done; after q or Ctrl-C, run this again to carry on. The first time, a few safety \
+questions come first.
     """
     if not sys.stdin.isatty():
         raise InvalidInput(
@@ -118,8 +118,8 @@ def log_pain_command(
 ) -> None:
     """Record a pain rating, e.g. backcoach log pain 4 --moment next_morning.
 
-    A sharp rise, or --leg, asks the safety questions again; an after-workout or next-morning rating
-    brings any suggested dose changes.
+    A sharp rise, or --leg, asks the safety questions again; an after-workout or next-morning rating \
+brings any suggested dose changes.
     """
     value = check_pain_score(score)
     if moment not in PAIN_MOMENTS:

@@ -34,8 +34,12 @@ from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
 __all__ = ["MAX_POSE_WIDTH_PX", "PROBE_FRAMES", "PoseEstimator", "default_pose_threads", "scale_for_pose"]
 
 MAX_POSE_WIDTH_PX = 640
-# Frames timed on each tracker before keeping the faster (after the first, which loads things).
+# Frames timed on each tracker before keeping the faster.
 PROBE_FRAMES = 8
+# Frames timed on the kept tracker between checks that more threads still pay.
+_WATCH_FRAMES = 30
+# Frames during which MediaPipe's start-up notes on stderr are silenced (and until a person is found).
+_QUIET_FRAMES = 15
 Image = npt.NDArray[np.uint8]
 
 
@@ -61,7 +65,8 @@ def _native_stderr_silenced() -> Iterator[None]:
 
     TFLite and absl write start-up notes ("Created TensorFlow Lite XNNPACK delegate",
     "Feedback manager requires ...") straight to fd 2, where they would bury the one line
-    the CLI prints. Only used while the graph starts and until the first person is found.
+    the CLI prints. Only used while the graph starts: the first frames, and until the first
+    person is found.
     """
     try:
         sys.stderr.flush()
@@ -116,7 +121,8 @@ class PoseEstimator:
     Use as a context manager, or call ``close()``. Frames must come in time order: the
     tracker uses the previous frame to find the person in the next one. ``threads`` fixes
     the number of inference threads; by default the faster of one thread and one per core
-    (at most 4) is found on the first frames (``threads`` then says which was kept).
+    (at most 4) is found on the first frames, and the estimator falls back to one thread if
+    the machine gets busy later (``threads`` says which is in use).
     """
 
     def __init__(
@@ -127,36 +133,66 @@ class PoseEstimator:
         min_tracking_confidence: float = 0.5,
     ) -> None:
         self._max_width_px = max_width_px
+        self._confidences = (min_detection_confidence, min_tracking_confidence)
         choices = [threads] if threads is not None else sorted({default_pose_threads(), 1}, reverse=True)
-        with _native_stderr_silenced():
-            self._trackers: dict[int, Any] = {
-                n: _make_pose(n, min_detection_confidence, min_tracking_confidence) for n in choices
-            }
+        self._trackers: dict[int, Any] = {n: self._start_tracker(n) for n in choices}
         self._timings_s: dict[int, list[float]] = {n: [] for n in choices}
+        self._race_s: dict[int, float] = {}
+        self._recent_s: list[float] = []
+        self._fixed = threads is not None
         self.threads = choices[0]
         self._frames = 0
-        self._quiet = True
+        self._seen_person = False
         self._closed = False
 
+    def _start_tracker(self, threads: int) -> Any:
+        with _native_stderr_silenced():
+            tracker = _make_pose(threads, *self._confidences)
+            # The graph loads its models in its own threads after starting, writing notes to
+            # stderr as it goes; one blank frame waits for that (and finds nobody to track).
+            tracker.process(np.zeros((64, 64, 3), dtype=np.uint8))
+        return tracker
+
     def _process(self, rgb: Any) -> Any:
-        """Run every tracker still in the race on the frame; time each; keep the faster at the end."""
+        """Run the tracker(s) on the frame, timing each: the race, then a watch on the winner."""
         result = None
         order = list(self._trackers) if self._frames % 2 == 0 else list(reversed(self._trackers))
         for threads in order:
             start = time.perf_counter()
             out = self._trackers[threads].process(rgb)
-            if self._frames > 0:  # the first frame loads the models: not a fair race
-                self._timings_s[threads].append(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
             if threads == self.threads:
                 result = out
+            if len(self._trackers) > 1:
+                self._timings_s[threads].append(elapsed)
+            else:
+                self._recent_s.append(elapsed)
         self._frames += 1
-        if len(self._trackers) > 1 and self._frames > PROBE_FRAMES:
-            fastest = min(self._trackers, key=lambda n: statistics.median(self._timings_s[n]))
+        if len(self._trackers) > 1 and self._frames >= PROBE_FRAMES:
+            self._race_s = {n: statistics.median(t) for n, t in self._timings_s.items()}
+            fastest = min(self._race_s, key=self._race_s.__getitem__)
             for threads in list(self._trackers):
                 if threads != fastest:
                     self._trackers.pop(threads).close()
             self.threads = fastest
+        elif len(self._recent_s) >= _WATCH_FRAMES:
+            self._watch()
         return result
+
+    def _watch(self) -> None:
+        """Fall back to one thread if the machine got busy and the threads now slow each other.
+
+        The new tracker starts afresh (it finds the person again on the next frame): a small
+        seam, worth it against frames several times slower.
+        """
+        recent = statistics.median(self._recent_s)
+        self._recent_s.clear()
+        one_thread_s = self._race_s.get(1)
+        if self._fixed or self.threads == 1 or one_thread_s is None or recent <= 1.5 * one_thread_s:
+            return
+        self._trackers.pop(self.threads).close()
+        self.threads = 1
+        self._trackers[1] = self._start_tracker(1)
 
     def estimate(self, image: Image, t_ms: float, *, bgr: bool = True) -> PoseFrame:
         """The pose in one frame (BGR as OpenCV reads it, or RGB with ``bgr=False``).
@@ -169,7 +205,8 @@ class PoseEstimator:
         small = scale_for_pose(image, self._max_width_px)
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB) if bgr else np.ascontiguousarray(small)
         rgb.flags.writeable = False
-        if self._quiet:
+        # The graph's threads may still be starting when process() returns: stay quiet a while.
+        if self._frames < _QUIET_FRAMES or not self._seen_person:
             with _native_stderr_silenced():
                 result = self._process(rgb)
         else:
@@ -177,7 +214,7 @@ class PoseEstimator:
         landmarks = result.pose_landmarks
         if landmarks is None:
             return PoseFrame(float(t_ms), None, width, height)
-        self._quiet = False
+        self._seen_person = True
         points = np.array(
             [[p.x, p.y, p.z, p.visibility] for p in landmarks.landmark[:LANDMARK_COUNT]], dtype=np.float64
         )

@@ -189,9 +189,15 @@ def log_set(
     """A set done without the guided player, typed in by hand.
 
     It goes into the workout in progress if there is one, else into today's "Logged by hand"
-    workout (made and marked finished on the first set logged that day).
+    workout (made and marked finished on the first set logged that day). A set has at least one
+    rep (or hold), and a side only for an exercise done on each side.
     """
     _check_exercise(ctx, exercise_id)
+    if isinstance(reps, int) and not isinstance(reps, bool) and reps == 0:
+        raise InvalidInput("a set needs at least 1 rep (or hold); there is nothing to record for 0")
+    exercise = ctx.catalogue.get(exercise_id)
+    if side is not None and side in SIDES and not exercise.has_sides:
+        raise InvalidInput(f"{exercise.name} is done with both sides together: leave out the side")
     workout = current_workout(ctx)
     if workout is None:
         workout = _logged_workout_today(ctx)

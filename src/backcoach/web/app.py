@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -95,6 +96,17 @@ _TITLES = {
 }
 
 
+def _back_to_form(request: Request, status: int) -> str | None:
+    """Where a form that was refused came from (a path on this site), so the page can lead back."""
+    if request.method != "POST" or status not in (400, 409, 422):
+        return None
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return None
+    path = referer.path + (f"?{referer.query}" if referer.query else "")
+    return path if path.startswith("/") and not path.startswith("//") and len(path) <= 200 else None
+
+
 def _error_page(request: Request, status: int, message: str, code: str = "error") -> Response:
     return templates.TemplateResponse(
         request,
@@ -104,6 +116,7 @@ def _error_page(request: Request, status: int, message: str, code: str = "error"
             "message": message,
             "status": status,
             "code": code,
+            "back_url": _back_to_form(request, status),
         },
         status_code=status,
     )

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from backcoach.domain.pain import load_pain_model
 from backcoach.domain.workouts import Step, plan_workout, workout_totals
 from backcoach.services import catalogue, export, history, programs, safety, workouts
-from backcoach.services.errors import NotFound
+from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
 from backcoach.web.deps import CtxDep, FormTokensDep, SettingsDep
 from backcoach.web.figures import render_figure
@@ -427,7 +427,7 @@ def settings_new_program(
     ctx: CtxDep,
     tokens: FormTokensDep,
     name: Annotated[str, Form(min_length=1, max_length=60)],
-    exercise_ids: Annotated[list[str], Form()],
+    exercise_ids: Annotated[list[str] | None, Form()] = None,
     times_per_day: Annotated[int, Form(ge=1, le=5)] = 1,
     days_per_week: Annotated[int, Form(ge=1, le=7)] = 7,
     form_token: Annotated[str, Form(max_length=64)] = "",
@@ -435,6 +435,8 @@ def settings_new_program(
     earlier = tokens.redirect_for(form_token)
     if earlier:
         return _redirect(earlier)
+    if not exercise_ids:  # a group of checkboxes cannot be "required" in the browser
+        raise InvalidInput("Please tick at least one exercise for your program.")
     program = programs.create_program(
         ctx, name, exercise_ids, times_per_day=times_per_day, days_per_week=days_per_week
     )

@@ -311,7 +311,10 @@
       side_change: "Switch sides"
     };
     el.heading.textContent = headings[s.kind] || "";
-    el.text.textContent = s.text;
+    // The spoken introduction starts with the exercise's name; on screen the heading already says it.
+    var shown = s.text;
+    if (s.kind === "intro" && ex && shown.indexOf(ex.name + ". ") === 0) shown = shown.slice(ex.name.length + 2);
+    el.text.textContent = shown;
     renderHowTo(ex);
     document.querySelectorAll("[data-figure-for]").forEach(function (f) {
       f.hidden = !(ex && f.getAttribute("data-figure-for") === ex.id && s.kind !== "rest");
@@ -355,7 +358,9 @@
     el.start.setAttribute("aria-pressed", phase === "running" ? "true" : "false");
     var doneLabels = { intro: "I'm ready", reps: "Set done", hold: "Set done", rest: "Skip rest", side_change: "Ready" };
     el.done.textContent = doneLabels[s.kind] || "Next";
-    el.skip.textContent = isWork(s) ? "Skip set" : "Skip";
+    // During a rest or a side change "Skip rest" / "Ready" already moves on: one button, not two.
+    el.skip.hidden = s.kind === "rest" || s.kind === "side_change";
+    el.skip.textContent = isWork(s) ? "Skip set" : (s.kind === "intro" ? "Skip this exercise" : "Skip");
   }
 
   function publicStep() {
@@ -391,9 +396,19 @@
   }
   function skip() {
     var s = step();
-    if (s.kind === "rest" || s.kind === "side_change" || s.kind === "intro") { next(); return; }
+    if (s.kind === "intro") { skipWholeExercise(); return; }
+    if (s.kind === "rest" || s.kind === "side_change") { next(); return; }
     say("Set skipped.");
     next();
+  }
+  // "Skip this exercise" on its introduction: on to the next exercise's introduction (no rest for an
+  // exercise not done).
+  function skipWholeExercise() {
+    var eid = step().exercise_id;
+    var i = index;
+    while (i + 1 < steps.length && steps[i + 1].exercise_id === eid) i++;
+    say("Skipped. On to the next one.");
+    showStep(Math.min(i + 1, steps.length - 1), true);
   }
   function skipExercise() {
     var eid = step().exercise_id;
@@ -466,7 +481,8 @@
     el.painStop.hidden = !stop;
     el.painRescreen.hidden = !(result && result.rescreen_reason);
     if (result && result.rescreen_reason) {
-      el.painRescreen.textContent = result.rescreen_reason + " Your next workout will wait until you have.";
+      el.painRescreen.textContent = result.rescreen_reason +
+        " They come up before your next workout, or if you reload this page.";
     }
     speak(stop ? "Pain " + score + " is above 5. We suggest you stop this exercise." : text, true);
     if (stop) $("btn-stop-exercise").focus();
