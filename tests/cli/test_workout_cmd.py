@@ -403,3 +403,20 @@ def test_carrying_on_in_the_middle_of_an_exercise_waits_until_you_are_in_positio
     child.send("2\r")
     child.expect_exact("Workout complete: 2 sets, 4 reps, 0 s held.")
     assert _finish(child) == 0
+
+
+def test_the_sets_kept_after_quitting_name_holds_as_holds(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("2\r")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("s")  # skip the bridge
+    child.expect_exact("Lower back rotational stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Saved: set 1 of 1, left side, 1 hold.")
+    child.send("q")
+    child.expect_exact("(Enter to skip)")
+    child.send("\r")
+    child.expect_exact("Saved so far: 1 set.")
+    child.expect_exact("Lower back rotational stretch: set 1, left side, 1 hold of 10 s")
+    assert _finish(child) == 0

@@ -54,8 +54,12 @@ def test_one_hold_a_set_reads_as_holds_not_sets_of_one_hold(client: TestClient) 
     assert "of 1 hold" not in client.get("/exercises").text
 
 
-def test_today_says_once_a_day(client: TestClient) -> None:
+def test_today_says_once_a_day_and_a_short_program_takes_about_1_minute(client: TestClient) -> None:
     assert re.search(r"Once a day,\s+7 days a week", client.get("/").text)
+    doses = {"bridge": {"sets": 1, "reps": 2, "rest_s": 5}}
+    client.post("/api/programs", json={"name": "Tiny", "exercise_ids": ["bridge"], "doses": doses})
+    client.put("/api/programs/active", params={"slug": "tiny"})
+    assert re.search(r"about 1 minute\.", client.get("/").text)
 
 
 def test_an_unknown_exercise_or_workout_is_explained_in_plain_words(client: TestClient) -> None:
@@ -164,3 +168,14 @@ def test_after_a_clinician_cleared_a_red_flag_the_safety_page_says_so(client: Te
     assert "nothing needs checking" not in status
     assert "asked you to see a" in status and "clinician had checked you" in status
     assert "Seen by my GP" in status
+
+
+def test_reminder_days_are_named_as_a_person_says_them(client: TestClient) -> None:
+    assert "Every day" in client.get("/safety/reminders").text
+    slug = client.get("/api/programs/active").json()["slug"]
+    client.patch(f"/api/programs/{slug}", json={"days_per_week": 3})
+    hint = client.get("/safety/reminders").text.split('class="hint">')[1].split("</p>")[0]
+    assert re.search(
+        r"On (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(, [A-Z][a-z]+day){2}\s", hint
+    )
+    assert "MO" not in hint and "WE" not in hint

@@ -167,7 +167,8 @@ def render_eval(report: EvalReport, console: Console) -> None:
     """The per-clip table and the summary of ``backcoach eval``."""
     table = Table(title=f"Scores on {report.labels}")
     for name in ("clip", "exercise", "reps", "counted", "exact", "OBO", "hold err s", "recognised", "conf"):
-        table.add_column(name)
+        # in a narrow terminal long names wrap onto more lines rather than being cut short
+        table.add_column(name, overflow="fold")
     for evaluation in report.clips:
         clip = evaluation.to_json()
         holds = " ".join(f"{h['start_error_s']:.1f}/{h['end_error_s']:.1f}" for h in clip["holds"]) or "-"
@@ -236,7 +237,11 @@ def register(app: typer.Typer) -> None:
                 json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
             except OSError as exc:
                 raise InvalidInput(f"{json_out}: cannot write the report ({exc.strerror})") from None
-        typer.echo(render_report(report))
+        summary = render_report(report)
+        if sys.stdout.isatty():  # long lines break between words on the screen; a file gets them whole
+            Console(highlight=False).print(summary, markup=False)
+        else:
+            typer.echo(summary)
         written = ((json_out, "the report"), (trace, "the landmarks"), (annotate, "the annotated video"))
         for target, what in written:
             if target is not None:

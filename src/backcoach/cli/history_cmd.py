@@ -121,7 +121,7 @@ def _print_history(
         table.add_column("#", justify="right")
         table.add_column("When", no_wrap=True)
         table.add_column("Program")
-        table.add_column("Status")
+        table.add_column("Status", min_width=8)
         table.add_column("Sets", justify="right")
         table.add_column("Reps", justify="right")
         table.add_column("Held", justify="right")
@@ -130,7 +130,7 @@ def _print_history(
         for w in workouts:
             table.add_row(
                 str(w.id),
-                f"{w.started_at.astimezone():%a %d %b %H:%M}",
+                f"{w.started_at.astimezone():%d %b %H:%M}",
                 escape(w.program_name),
                 STATUS_WORDS.get(w.status, w.status),
                 str(len(w.sets)),

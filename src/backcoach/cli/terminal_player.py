@@ -688,15 +688,17 @@ class WorkoutPlayer:
             count = len(workout.sets)
             self.console.print(f"[green]Saved so far: {count} set{'' if count == 1 else 's'}.[/green]")
             for s in workout.sets:
-                name = (
-                    self.ctx.catalogue.get(s.exercise_id).name
-                    if s.exercise_id in self.ctx.catalogue
-                    else s.exercise_id
-                )
+                catalogue = self.ctx.catalogue
+                exercise = catalogue.get(s.exercise_id) if s.exercise_id in catalogue else None
+                name = exercise.name if exercise is not None else s.exercise_id
                 where = f", {s.side} side" if s.side else ""
-                held = f" of {s.hold_s:g} s" if s.hold_s else ""
-                reps = f"{s.reps} rep{'' if s.reps == 1 else 's'}"
-                self.console.print(f"  {name}: set {s.set_number}{where}, {reps}{held}")
+                if exercise is not None and exercise.dosage.kind == "hold":
+                    done = f"{s.reps} hold{'' if s.reps == 1 else 's'} of {s.hold_s:g} s"
+                else:
+                    done = f"{s.reps} rep{'' if s.reps == 1 else 's'}" + (
+                        f", holding each {s.hold_s:g} s" if s.hold_s else ""
+                    )
+                self.console.print(f"  {name}: set {s.set_number}{where}, {done}")
         self.console.print(
             "The workout stays open: run [bold]backcoach workout[/bold] to carry on where you stopped, "
             "or [bold]backcoach workout --new[/bold] to start afresh."
