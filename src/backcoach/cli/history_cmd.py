@@ -25,6 +25,7 @@ from backcoach.services.history import (
     morning_checkin_due,
     pain_series,
 )
+from backcoach.services.workouts import LOGGED_PROGRAM_SLUG
 
 __all__ = ["pain_bars", "register", "sparkline"]
 
@@ -60,7 +61,8 @@ def pain_bars(pain: list[PainRecord], days: int, today: date) -> Table:
 
 
 def _duration(workout: WorkoutRecord) -> str:
-    if workout.finished_at is None:
+    # Sets logged by hand have no length of their own.
+    if workout.finished_at is None or workout.program_slug == LOGGED_PROGRAM_SLUG:
         return ""
     minutes = (workout.finished_at - workout.started_at).total_seconds() / 60
     return f"{minutes:.0f} min"

@@ -6,9 +6,11 @@ The browser notification while the app is open reads the same times (see web/sta
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, time
 
+from backcoach.domain.programs import estimate_minutes
 from backcoach.reports.ical import build_reminder_calendar, parse_times, spread_days
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
@@ -75,6 +77,7 @@ def export_ics(
             stamp=now,
             days=list(days) if days else reminder_days(ctx),
             title=f"Back exercises: {program.name}",
+            duration_min=max(5, math.ceil(estimate_minutes(program, ctx.catalogue))),
             description=(
                 "Time for your backcoach workout. Open backcoach to start. "
                 "Stop if pain goes above 5 out of 10."
