@@ -16,6 +16,9 @@ def test_exercises_lists_all_nine(cli: Cli) -> None:
     for exercise_id in EXERCISE_IDS:
         assert exercise_id in out
     assert "Forearm plank" in out or "forearm" in out.lower()
+    # doses read as a person says them
+    assert "3 holds of 15 s" in out and "of 1 hold" not in out
+    assert "2 sets of 10 reps, holding each 2 s" in out  # pelvic tilt
 
 
 def test_one_exercise_shows_steps_dose_cues_mistakes_safety_and_variants(cli: Cli) -> None:

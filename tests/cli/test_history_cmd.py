@@ -28,6 +28,7 @@ def test_log_then_history_shows_the_workout_and_the_pain_trend(cli: Cli) -> None
     assert "Streak: 1 day in a row" in out
     assert "Last 7 days: 1 of 7 planned days (1 workout)." in out
     assert "Logged by hand" in out
+    assert "0 min" not in out  # sets typed in by hand have no workout length to show
     assert "Pain trend" in out and "▄▆" in out  # 4 then 7 as blocks
     assert "7/10" in out
     with cli.app() as ctx:

@@ -203,3 +203,12 @@ def test_long_questions_break_between_words_in_an_80_column_terminal(data_dir: P
     # every question reads whole, e.g. no "botto" / "m" broken over two lines
     for question in load_red_flags().questions:
         assert " ".join(question.text.split()) in text
+
+
+def test_reminder_days_typed_in_lower_case_or_twice_count_once(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reminders.ics"
+    done = run(data_dir, "reminders", "--ics", str(out), "--days", "mo,we,MO")
+    assert done.returncode == 0, done.stderr
+    assert "on MO,WE." in done.stdout
+    (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert event["rrule"]["BYDAY"] == ["MO", "WE"]

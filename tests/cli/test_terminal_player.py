@@ -55,3 +55,15 @@ def test_voice_speaks_through_espeak_without_blocking() -> None:
     assert speaking.wait(timeout=5) is not None
     voice.close()
     assert voice._speaking is None
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_after_ctrl_c_the_voice_stops_at_once_instead_of_finishing_its_cue() -> None:
+    voice = Voice(enabled=True)
+    voice.say(" ".join(["Hold for ten seconds, breathing slowly and keep your hips level."] * 20))
+    speaking = voice._speaking
+    assert speaking is not None
+    voice.close(wait=False)
+    # stopped, not left to finish: espeak ends on SIGTERM rather than with its normal exit status 0
+    assert speaking.wait(timeout=5) != 0
+    assert voice._speaking is None

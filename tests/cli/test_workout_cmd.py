@@ -420,3 +420,25 @@ def test_the_sets_kept_after_quitting_name_holds_as_holds(cli: Cli) -> None:
     child.expect_exact("Saved so far: 1 set.")
     child.expect_exact("Lower back rotational stretch: set 1, left side, 1 hold of 10 s")
     assert _finish(child) == 0
+
+
+def test_q_at_the_last_pain_question_still_finishes_the_workout(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("3\r")
+    for name in ("Bridge", "Lower back rotational stretch"):
+        child.expect_exact(name)
+        child.expect_exact("Press Enter when you are in position")
+        child.send("s")
+    child.expect_exact("Draw-in stretch")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Saved: set 1 of 1, 2 holds.")
+    child.expect_exact("How is your back pain now, from 0 (none) to 10 (worst)?")
+    child.send("q\r")
+    child.expect_exact("Workout complete: 1 set, 2 reps, 10 s held.")
+    child.expect_exact("No pain rating after this workout. To add one: backcoach log pain N --moment after")
+    assert _finish(child) == 0
+    with cli.app() as ctx:
+        (done,) = history.list_workouts(ctx)
+        assert done.status == "finished"
+        assert [p.moment for p in done.pain] == ["before"]

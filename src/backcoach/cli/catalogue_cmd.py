@@ -28,9 +28,17 @@ def print_list(console: Console, items: Sequence[str], *, numbered: bool) -> Non
     console.print(Padding(grid, (0, 0, 0, 2)))
 
 
+def _one_hold_a_set(dosage: Dosage) -> bool:
+    return dosage.kind == "hold" and dosage.reps == 1
+
+
 def dose_text(dosage: Dosage) -> str:
-    """The dose in plain words, with the hold of each rep when the reps are held
-    ("2 sets of 10 reps, holding each 2 s"), as the web app shows it."""
+    """The dose in plain words, as the web app shows it: the hold of each rep when the reps are held
+    ("2 sets of 10 reps, holding each 2 s"), and one hold a set as holds ("3 holds of 15 s", never
+    "3 sets of 1 hold")."""
+    if _one_hold_a_set(dosage):
+        side = " each side" if dosage.per_side else ""
+        return f"{dosage.sets} hold{'' if dosage.sets == 1 else 's'} of {dosage.hold_s:g} s{side}"
     held = f", holding each {dosage.hold_s:g} s" if dosage.kind != "hold" and dosage.hold_s > 0 else ""
     return describe_dosage(dosage) + held
 
@@ -46,7 +54,8 @@ def show_exercise(console: Console, exercise: Exercise) -> None:
     print_list(console, exercise.steps, numbered=True)
     console.print(f"\n[bold]Breathing[/bold]: {escape(exercise.breathing)}")
     console.print(f"[bold]Tempo[/bold]: {escape(exercise.tempo)}")
-    rest = f", resting {dosage.rest_s:g} s between sets" if dosage.rest_s else ""
+    between = "holds" if _one_hold_a_set(dosage) else "sets"
+    rest = f", resting {dosage.rest_s:g} s between {between}" if dosage.rest_s else ""
     console.print(f"\n[bold]Dose[/bold]: {escape(dose_text(dosage))}{rest}, {dosage.times_per_day}x a day")
     console.print(Padding(f"[dim]{escape(dosage.source)}[/dim]", (0, 0, 0, 2)))
     console.print("\n[bold]Common mistakes[/bold]")

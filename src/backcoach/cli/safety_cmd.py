@@ -358,7 +358,10 @@ def reminders_command(
     with app_context() as ctx:
         if times:
             reminders.set_reminder_times(ctx, times)
-        chosen_days = [d.strip().upper() for d in days.split(",") if d.strip()] if days else None
+        # upper case and each day once: "mo,we,MO" is MO,WE
+        chosen_days = (
+            list(dict.fromkeys(d.strip().upper() for d in days.split(",") if d.strip())) if days else None
+        )
         data = reminders.export_ics(ctx, days=chosen_days)
         stored = reminders.reminder_times(ctx)
         shown_days = chosen_days or list(reminders.reminder_days(ctx))

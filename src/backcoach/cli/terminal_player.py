@@ -180,9 +180,10 @@ class Voice:
             self._speaking.terminate()
         self._speaking = None
 
-    def close(self) -> None:
-        # Let the last cue finish (briefly), then make sure nothing is left running.
-        if self._speaking is not None:
+    def close(self, *, wait: bool = True) -> None:
+        """Let the last cue finish (briefly, unless ``wait`` is False: after Ctrl-C the person wants
+        the terminal back at once), then make sure nothing is left running."""
+        if wait and self._speaking is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._speaking.wait(timeout=3)
         self._stop()
@@ -354,7 +355,7 @@ class WorkoutPlayer:
             done = int(skipped.args[0]) if skipped.args else 0
             self.console.print("[yellow]Skipped the rest of this set.[/yellow]")
         except (QuitWorkout, StopExercise, RescreenNeeded) as ending:
-            partial = int(ending.args[0]) if ending.args else 0
+            partial = int(ending.args[0]) if ending.args else self._done_in_set
             if partial > 0:
                 self._save(
                     step, partial, held_s, "manual" if step.hold_s == 0 and step.kind == "reps" else source
@@ -476,11 +477,12 @@ class WorkoutPlayer:
             side = self._side_of(step, hold)
             self.voice.say("Hold." if total == 1 else f"Hold {hold + 1}.")
             try:
-                self._countdown(f"Hold {hold + 1} of {total}{side}", step.hold_s)
+                self._countdown("Hold" if total == 1 else f"Hold {hold + 1} of {total}{side}", step.hold_s)
             except (SkipStep, QuitWorkout, StopExercise, RescreenNeeded) as ending:
                 raise type(ending)(hold) from None
             self._done_in_set = hold + 1
-            self.console.print(f"Held {step.hold_s:g} s ({hold + 1} of {total}).")
+            count = "" if total == 1 else f" ({hold + 1} of {total})"
+            self.console.print(f"Held {step.hold_s:g} s{count}.")
             if hold + 1 < total and step.relax_s > 0:
                 self.voice.say("And relax.")
                 try:
@@ -655,11 +657,15 @@ class WorkoutPlayer:
         self.console.print()
         self.console.rule("[bold green]All done[/bold green]")
         self.voice.say("All done. Well done for looking after your back today.")
-        score = self._ask_pain("How is your back pain now, from 0 (none) to 10 (worst)?")
-        assert score is not None
+        try:
+            score = self._ask_pain("How is your back pain now, from 0 (none) to 10 (worst)?")
+        except QuitWorkout:  # q or Ctrl-D here: every set is done, only the rating is left out
+            score = None
         # Finished first, so the progression review the after-workout check-in runs counts this workout.
         finish_workout(self.ctx, self.workout.id)
-        result = safety.check_in(self.ctx, score, "after", workout_id=self.workout.id)
+        result = None
+        if score is not None:
+            result = safety.check_in(self.ctx, score, "after", workout_id=self.workout.id)
         workout = get_workout(self.ctx, self.workout.id)
         before = workout.pain_at("before")
         sets, reps = len(workout.sets), workout.total_reps
@@ -667,16 +673,22 @@ class WorkoutPlayer:
             f"[green]Workout complete: {sets} set{'' if sets == 1 else 's'}, "
             f"{reps} rep{'' if reps == 1 else 's'}, {workout.total_hold_s:.0f} s held.[/green]"
         )
-        if before is not None:
-            self.console.print(f"Pain before {before}/10, after {score}/10.")
-        if score > 5 or (before is not None and score >= before + 2):
+        if score is None or result is None:
             self.console.print(
-                "[yellow]Your pain went up. Rest, and check how it feels tomorrow morning "
-                "(backcoach log pain N --moment next_morning). "
-                "Do less next time if it has not settled.[/yellow]"
+                "No pain rating after this workout. To add one: "
+                f"backcoach log pain N --moment after --workout {workout.id}"
             )
-        print_checkin(self.console, result, proposals=False, rescreen=False)
-        print_proposals(self.console, list(result.proposals))
+        else:
+            if before is not None:
+                self.console.print(f"Pain before {before}/10, after {score}/10.")
+            if score > 5 or (before is not None and score >= before + 2):
+                self.console.print(
+                    "[yellow]Your pain went up. Rest, and check how it feels tomorrow morning "
+                    "(backcoach log pain N --moment next_morning). "
+                    "Do less next time if it has not settled.[/yellow]"
+                )
+            print_checkin(self.console, result, proposals=False, rescreen=False)
+            print_proposals(self.console, list(result.proposals))
         self.console.print(
             "Tomorrow morning, note how your back feels: backcoach log pain N --moment next_morning"
         )

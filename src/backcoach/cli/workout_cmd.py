@@ -55,11 +55,12 @@ questions come first.
             raise typer.Exit(2)
         record = start_workout_service(ctx, program, new=new)
         voice = Voice(ctx.settings.voice)
+        outcome = None
         try:
             with KeyReader(sys.stdin, sys.stdout) as keys:
                 outcome = WorkoutPlayer(ctx, record, console=console, keys=keys, voice=voice).run()
         finally:
-            voice.close()
+            voice.close(wait=outcome is not None and outcome.status != "interrupted")
         if outcome.status != "interrupted" and safety.screen_required(ctx):
             # Pain rose sharply or spread down a leg: the safety questions now, any more exercise later.
             if not _screen_first(ctx, console):
