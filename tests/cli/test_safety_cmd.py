@@ -75,6 +75,10 @@ def test_red_flag_blocks_the_workout_with_the_advice_until_cleared(data_dir: Pat
     assert "Please get this checked today" in output
     assert "emergency" in output
 
+    paused = run(data_dir, "checkin", "--pain", "2", stdin="n\n")
+    assert paused.returncode == 0, paused.stderr
+    assert "Your exercises are paused" in paused.stdout and "Carry on" not in paused.stdout
+
     kept = run(data_dir, "screen", "--cleared", stdin="n\n")
     assert kept.returncode == 0 and "stay paused" in kept.stdout
     assert run_in_terminal(data_dir, "workout")[0] == 2

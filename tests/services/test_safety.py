@@ -56,6 +56,17 @@ def test_urgent_red_flag_blocks_workouts_until_cleared(ctx: AppContext) -> None:
     assert cleared[0].cleared_note == "Seen by my GP on Monday"
 
 
+def test_a_check_in_while_a_red_flag_is_open_never_says_carry_on(ctx: AppContext) -> None:
+    calm = safety.check_in(ctx, 2, "next_morning")
+    assert calm.stop_advice is None
+    safety.submit_screen(ctx, {**_no(), "bladder": True})
+    paused = safety.check_in(ctx, 2, "next_morning")
+    assert paused.zone.id == "safe"
+    assert paused.stop_advice is not None and "emergency" in paused.stop_advice
+    safety.confirm_cleared(ctx, "Seen by my GP")
+    assert safety.check_in(ctx, 2, "next_morning").stop_advice is None
+
+
 def _all_screens(ctx: AppContext) -> list[safety.ScreenRecord]:
     with safety.safety_repository(ctx) as srepo:
         return srepo.screens()

@@ -117,6 +117,16 @@ def test_checkin_shows_the_zone_and_asks_again_after_a_sharp_rise(client: TestCl
     assert client.get("/api/safety/status").json()["can_exercise"] is False
 
 
+def test_a_checkin_while_a_red_flag_is_open_says_exercise_is_paused(client: TestClient) -> None:
+    page = client.get("/safety/screen")
+    client.post("/safety/screen", data={**_answers(), "q_bladder": "yes", "form_token": _token(page.text)})
+    result = client.post("/safety/checkin", data={"score": "1", "moment": "now", "leg": "no"})
+    assert "Your exercises are paused" in result.text
+    assert "Carry on" not in result.text
+    api = client.post("/api/safety/checkin", json={"score": 1, "moment": "next_morning"}).json()
+    assert api["stop_advice"] and "emergency" in api["stop_advice"]
+
+
 def test_startback_form_scores_and_explains_the_group(client: TestClient) -> None:
     page = client.get("/safety/questionnaires/startback")
     assert "My back pain has spread down my leg(s)" in page.text

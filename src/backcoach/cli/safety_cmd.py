@@ -180,6 +180,10 @@ def print_checkin(
     """What a pain rating means (its zone in plain words), a re-screen when one is asked (unless the
     caller asks the screen itself), and the dose suggestions the check-in brought."""
     colour = {"safe": "green", "acceptable": "yellow"}.get(result.zone.id, "red")
+    if result.stop_advice:
+        console.print(f"[{colour}]{result.pain.score}/10: {escape(result.zone.label)}.[/{colour}] Saved.")
+        console.print(f"[bold red]Your exercises are paused.[/bold red] {escape(result.stop_advice)}")
+        return
     console.print(f"[{colour}]{result.pain.score}/10: {escape(result.zone.label)}.[/{colour}] "
                   f"{escape(result.zone.meaning)}")  # fmt: skip
     if result.rescreen_reason and rescreen:

@@ -227,6 +227,8 @@ class CheckIn:
     stop_exercise: bool
     rescreen_reason: str | None
     proposals: tuple[ProposalRecord, ...] = ()
+    # The open red flag's advice: while it is open, no rating means "carry on".
+    stop_advice: str | None = None
 
 
 def check_in(
@@ -259,10 +261,12 @@ def check_in(
     proposals: tuple[ProposalRecord, ...] = ()
     if moment in ("after", "next_morning"):
         proposals = tuple(progression.review_progress(ctx).new_proposals)
+    status = safety_status(ctx)
     return CheckIn(
         pain=pain,
         zone=pain_zone(pain.score),
         stop_exercise=moment == "during" and exercise_should_stop(pain.score),
         rescreen_reason=reason,
         proposals=proposals,
+        stop_advice=status.message if status.open_stop is not None else None,
     )

@@ -453,6 +453,7 @@ def checkin_api(ctx: CtxDep, body: CheckInIn) -> dict[str, Any]:
         "zone": {"id": result.zone.id, "label": result.zone.label, "meaning": result.zone.meaning},
         "stop_exercise": result.stop_exercise,
         "rescreen_reason": result.rescreen_reason,
+        "stop_advice": result.stop_advice,
         "proposals": [
             {"id": p.id, "exercise_id": p.exercise_id, "action": p.action, "explanation": p.explanation}
             for p in result.proposals
