@@ -164,6 +164,7 @@ def test_next_morning_pain_logged_brings_the_dose_suggestions(cli: Cli) -> None:
     with cli.app() as ctx:
         program = programs.active_program(ctx)
         exercise_id = program.items[0].exercise_id
+        exercise_name = ctx.catalogue.get(exercise_id).name
         workout = workouts.start_workout(ctx)
         safety.check_in(ctx, 4, "before", workout_id=workout.id)
         safety.check_in(ctx, 6, "during", workout_id=workout.id, exercise_id=exercise_id)
@@ -171,7 +172,7 @@ def test_next_morning_pain_logged_brings_the_dose_suggestions(cli: Cli) -> None:
     out = cli.ok("log", "pain", "3", "--moment", "next_morning")
     assert "3/10: Safe" in out
     assert "Suggested changes to your doses" in out
-    assert f"{exercise_id}: ease off" in out and "Because your pain reached 6/10" in out
+    assert f"{exercise_name}: ease off" in out and "Because your pain reached 6/10" in out
     with cli.app() as ctx:
         (proposal,) = progression.pending_proposals(ctx)
     assert f"To accept: backcoach progress --accept {proposal.id}" in out

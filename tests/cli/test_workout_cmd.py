@@ -268,7 +268,7 @@ def test_pain_above_five_during_an_exercise_stops_it_and_suggests_an_easier_dose
     child.expect_exact("Workout complete")
     child.expect_exact("Suggested changes to your doses")
     # 1 set of 3 is already below the usual range: the easier version is the step down
-    child.expect(r"#(\d+)\S* bridge: ease off \(try Half bridge\)\. Because your pain reached 6/10")
+    child.expect(r"#(\d+)\S* Bridge: ease off \(try Half bridge\)\. Because your pain reached 6/10")
     proposal_id = int(child.match.group(1))
     child.expect_exact(f"To accept: backcoach progress --accept {proposal_id}")
     assert _finish(child) == 0

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from backcoach.cli.catalogue_cmd import dose_text
 from backcoach.cli.context import app_context
+from backcoach.domain.catalogue_loader import load_catalogue
 from backcoach.domain.outcomes import OutcomeSeries
 from backcoach.domain.progression import ProposalRecord
 from backcoach.domain.questionnaires import load_instruments, startback_items
@@ -206,6 +207,7 @@ def print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
     if not proposals:
         return
     console.print("[bold]Suggested changes to your doses[/bold] (accept or decline each):")
+    names = {exercise.id: exercise.name for exercise in load_catalogue()}
     for p in proposals:
         change = (
             f"try {p.variant}"
@@ -214,8 +216,9 @@ def print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
                 (p.sets_before, p.reps_before, p.hold_s_before), (p.sets_after, p.reps_after, p.hold_s_after)
             )
         )
+        name = escape(names.get(p.exercise_id, p.exercise_id))
         console.print(
-            f"  [bold]#{p.id}[/bold] {p.exercise_id}: {ACTION_WORDS.get(p.action, p.action)} "
+            f"  [bold]#{p.id}[/bold] {name}: {ACTION_WORDS.get(p.action, p.action)} "
             f"({escape(change)}). {escape(p.explanation)}"
         )
         console.print(f"    To accept: backcoach progress --accept {p.id}   (or --decline {p.id})")
