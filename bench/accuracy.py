@@ -11,7 +11,7 @@ import statistics
 from rich.console import Console
 
 from backcoach.cli.analyse_cmd import render_eval
-from backcoach.services.analysis import evaluate_labels
+from backcoach.services.evaluation import evaluate_labels
 from bench import SHARED_DIR, heading, target_line
 
 __all__ = ["CONFIDENT", "run"]

@@ -99,6 +99,32 @@ def test_a_pelvic_tilt_is_reported_as_a_timer_not_a_confident_count(tmp_path: Pa
     assert report["confidence"] < 0.5
 
 
+def test_a_pelvic_tilt_count_is_not_shown_as_a_camera_count(tmp_path: Path, clips_dir: Path) -> None:
+    trace = clips_dir / "traces" / "polybag_pelvic_tilt_side.trace.jsonl"
+    result = backcoach("analyse", trace, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["exercise"] == "pelvic_tilt" and report["total_reps"] == 1
+    (reps_line,) = [line for line in result.stdout.splitlines() if line.startswith("Reps:")]
+    assert reps_line == (
+        "Reps: not counted by the camera (it saw about 1 possible rep, "
+        f"low confidence {report['confidence']:.2f}); this one runs as a guided timer"
+    )
+
+
+def test_an_uncounted_exercise_with_nothing_seen_still_says_it_is_a_timer(clips_dir: Path) -> None:
+    from dataclasses import replace
+
+    from backcoach.cli.analyse_cmd import render_report
+    from backcoach.services.analysis import analyse_path
+
+    report = analyse_path(clips_dir / "traces" / "polybag_pelvic_tilt_side.trace.jsonl", "pelvic_tilt")
+    nothing = render_report(replace(report, reps={}, total_reps=0))
+    assert "Reps: not counted by the camera; this one runs as a guided timer\n" in nothing
+    counted = render_report(replace(report, camera_counts=True))
+    assert "Reps: 1\n" in counted
+
+
 def test_findings_show_their_time_and_cue(tmp_path: Path) -> None:
     from backcoach.motion.synthetic import synthesise
     from backcoach.motion.traces import write_trace

@@ -1,8 +1,8 @@
 """``backcoach analyse`` (a video or trace -> reps, holds, form findings) and ``backcoach eval`` (scores).
 
-Thin commands over ``backcoach.services.analysis``: a progress bar on stderr, a readable
-summary on stdout. Problems with the input raise ``InvalidInput`` / ``NotFound``, which the
-app prints as one line with exit status 2.
+Thin commands over ``backcoach.services.analysis`` and ``backcoach.services.evaluation``: a
+progress bar on stderr, a readable summary on stdout. Problems with the input raise
+``InvalidInput`` / ``NotFound``, which the app prints as one line with exit status 2.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from rich.table import Table
 from backcoach.services.errors import InvalidInput
 
 if TYPE_CHECKING:  # the analysis (numpy, the motion engine) loads only when analyse or eval runs
-    from backcoach.services.analysis import AnalysisReport, EvalReport
+    from backcoach.services.analysis import AnalysisReport
+    from backcoach.services.evaluation import EvalReport
 
 __all__ = ["register", "render_eval", "render_report"]
 
@@ -78,6 +79,19 @@ def _reps_text(report: AnalysisReport) -> str:
     return f"{report.total_reps} ({', '.join(parts)})"
 
 
+def _uncounted_reps_text(report: AnalysisReport) -> str:
+    """For an exercise a camera cannot count: what it saw, said as a guess, never as a count."""
+    timer = "this one runs as a guided timer"
+    if report.total_reps == 0:
+        return f"not counted by the camera; {timer}"
+    reps = "rep" if report.total_reps == 1 else "reps"
+    low = "low " if report.confidence < 0.5 else ""
+    return (
+        f"not counted by the camera (it saw about {report.total_reps} possible {reps}, "
+        f"{low}confidence {report.confidence:.2f}); {timer}"
+    )
+
+
 def render_report(report: AnalysisReport) -> str:
     """The plain-text summary ``backcoach analyse`` prints."""
     from backcoach.services.analysis import format_time_s
@@ -103,7 +117,7 @@ def render_report(report: AnalysisReport) -> str:
     elif report.exercise is not None:
         lines.append(f"Exercise: {_exercise_name(report.exercise)} ({report.exercise})")
     if report.exercise is not None and not (report.total_reps == 0 and _counts_holds_only(report.exercise)):
-        lines.append(f"Reps: {_reps_text(report)}")
+        lines.append(f"Reps: {_reps_text(report) if report.camera_counts else _uncounted_reps_text(report)}")
     if report.holds:
         lines.append("Holds:")
         for number, hold in enumerate(report.holds, start=1):
@@ -255,7 +269,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Score the motion engine on labelled clips: exact, OBO, MAE, hold error, recognition."""
-        from backcoach.services.analysis import evaluate_labels
+        from backcoach.services.evaluation import evaluate_labels
 
         with _progress("Scoring clips") as on_progress:
             report = evaluate_labels(labels, on_progress=on_progress)

@@ -1,13 +1,14 @@
-"""Analysing a recorded exercise: a video or a trace in, a report out; and scoring on labelled clips.
+"""Analysing one recorded exercise: a video or a trace in, an ``AnalysisReport`` out.
 
-Use cases behind ``backcoach analyse`` and ``backcoach eval`` (and the benchmarks):
+The use case behind ``backcoach analyse`` (and the video benchmark):
 
 - ``analyse_path``: video (through pose) or ``.trace.jsonl`` -> ``AnalysisReport``; optionally
   saves the landmarks as a trace and writes an annotated copy of the video.
 - ``analyse_frames``: pose frames -> ``AnalysisReport``. Without an exercise id the
   recogniser names the exercise first (or says "unknown"), then the analyser runs.
-- ``evaluate_labels``: a labels file (../shared/docs/traces.md) -> ``EvalReport`` with the
-  per-clip scores and the summary (exact, OBO, MAE, hold error, recognition).
+
+It also holds what scoring on labelled clips (``services.evaluation``) builds on: reading a
+recording's frames, naming the exercise, and the catalogue's thresholds and cue words.
 
 Video frames are processed one at a time and dropped; only the small pose frames are kept.
 An annotated video is made by reading the video a second time.
@@ -15,46 +16,39 @@ An annotated video is made by reading the video a second time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcoach.motion.feedback import Feedback
 from backcoach.motion.landmarks import PoseFrame
 from backcoach.motion.registry import ANALYSED_EXERCISES, create_analyser, default_thresholds
-from backcoach.motion.scoring import (
-    UNKNOWN_EXERCISE,
-    ClipResult,
-    ClipScore,
-    LabelError,
-    LabelledClip,
-    ScoreSummary,
-    load_labels,
-    score_clip,
-    summarise,
-)
+from backcoach.motion.scoring import UNKNOWN_EXERCISE
 from backcoach.motion.traces import TraceError, TraceHeader, iter_trace, write_trace
 from backcoach.services.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:  # the catalogue itself is read only when an analysis runs
+    from backcoach.domain.catalogue_loader import Catalogue
 
 __all__ = [
     "FRAMING_HELP",
     "AnalysisReport",
-    "ClipEvaluation",
-    "EvalReport",
     "FindingReport",
     "FramingReport",
     "HoldReport",
+    "NamedExercise",
     "ProgressCallback",
     "analyse_frames",
     "analyse_path",
     "catalogue_thresholds",
-    "evaluate_labels",
     "finding_cues",
     "format_time_s",
     "is_trace_path",
     "load_frames",
+    "read_trace_frames",
+    "read_video_frames",
+    "recognise_exercise",
 ]
 
 ProgressCallback = Callable[[int, int], None]
@@ -192,14 +186,10 @@ def format_time_s(t_s: float) -> str:
 # --- the catalogue: thresholds and cue words -------------------------------------------------------
 
 
-def _catalogue() -> Any | None:
-    """The exercise catalogue, or None while it has no exercise files yet."""
-    from backcoach.domain.catalogue_loader import CATALOGUE_DIR, CatalogueError, load_catalogue
+def _catalogue() -> Catalogue:
+    """The exercise catalogue; a broken one is InvalidInput."""
+    from backcoach.domain.catalogue_loader import CatalogueError, load_catalogue
 
-    # TODO(catalogue): drop this fallback once every <id>.toml has landed; until then the
-    # analysers run on their own default thresholds and findings have no cue words.
-    if not any(CATALOGUE_DIR.glob("*.toml")):
-        return None
     try:
         return load_catalogue()
     except CatalogueError as exc:
@@ -212,7 +202,7 @@ def catalogue_thresholds(exercise_id: str) -> dict[str, float]:
     Only names the analyser knows are passed on (the rest keep the analyser's default).
     """
     catalogue = _catalogue()
-    if catalogue is None or exercise_id not in catalogue:
+    if exercise_id not in catalogue:
         return {}
     known = default_thresholds(exercise_id)
     return {
@@ -225,7 +215,7 @@ def catalogue_thresholds(exercise_id: str) -> dict[str, float]:
 def finding_cues(exercise_id: str) -> dict[str, str]:
     """Finding code -> the cue words the catalogue gives for it."""
     catalogue = _catalogue()
-    if catalogue is None or exercise_id not in catalogue:
+    if exercise_id not in catalogue:
         return {}
     return {check.code: check.cue for check in catalogue.get(exercise_id).form_checks}
 
@@ -248,7 +238,7 @@ class _Run:
 
 
 @dataclass(frozen=True)
-class _Named:
+class NamedExercise:
     """What the recogniser said: the id (or "unknown"), its confidence, and when it decided (s)."""
 
     exercise_id: str
@@ -256,7 +246,7 @@ class _Named:
     after_s: float | None
 
 
-def _recognise(frames: Sequence[PoseFrame]) -> _Named:
+def recognise_exercise(frames: Sequence[PoseFrame]) -> NamedExercise:
     """The exercise named by the streaming recogniser: as soon as it decides, else at the end.
 
     Streaming on purpose (not the whole recording at once): it measures what the live coach
@@ -270,10 +260,10 @@ def _recognise(frames: Sequence[PoseFrame]) -> _Named:
         recognition = recogniser.update(frame)
         if recognition.decided:
             name = recognition.exercise_id or UNKNOWN_EXERCISE
-            return _Named(name, float(recognition.confidence), frame.t_ms / 1000.0)
+            return NamedExercise(name, float(recognition.confidence), frame.t_ms / 1000.0)
     if recognition is None or not recognition.exercise_id:
-        return _Named(UNKNOWN_EXERCISE, 0.0, None)
-    return _Named(recognition.exercise_id, float(recognition.confidence), None)
+        return NamedExercise(UNKNOWN_EXERCISE, 0.0, None)
+    return NamedExercise(recognition.exercise_id, float(recognition.confidence), None)
 
 
 def _finding_reports(feedbacks: Iterable[Feedback], cues: Mapping[str, str]) -> tuple[FindingReport, ...]:
@@ -341,7 +331,7 @@ def _run(
     recognised_after_s: float | None = None
     exercise = exercise_id
     if exercise is None:
-        named = _recognise(frames)
+        named = recognise_exercise(frames)
         recognised, recognition_confidence, recognised_after_s = (
             named.exercise_id,
             named.confidence,
@@ -440,7 +430,10 @@ def is_trace_path(path: Path) -> bool:
         return False
 
 
-def _read_trace(path: Path, on_progress: ProgressCallback | None) -> tuple[TraceHeader, list[PoseFrame]]:
+def read_trace_frames(
+    path: Path, on_progress: ProgressCallback | None = None
+) -> tuple[TraceHeader, list[PoseFrame]]:
+    """The header and pose frames of a trace file; a bad one is InvalidInput naming the line."""
     try:
         header, stream = iter_trace(path)
         frames: list[PoseFrame] = []
@@ -455,9 +448,13 @@ def _read_trace(path: Path, on_progress: ProgressCallback | None) -> tuple[Trace
     return header, frames
 
 
-def _pose_video(
-    path: Path, on_progress: ProgressCallback | None, notes: list[str] | None = None
+def read_video_frames(
+    path: Path, on_progress: ProgressCallback | None = None, notes: list[str] | None = None
 ) -> tuple[TraceHeader, list[PoseFrame]]:
+    """The pose frames of a video (through MediaPipe), with a trace header made from the video.
+
+    A video that ends early is read as far as it goes, with a note appended to ``notes``.
+    """
     from backcoach.pose import PoseEstimator, VideoError, open_video
 
     try:
@@ -494,8 +491,8 @@ def load_frames(
     if path.is_dir():
         raise InvalidInput(f"{path}: is a folder, not a video or trace file")
     if is_trace_path(path):
-        return _read_trace(path, on_progress)
-    return _pose_video(path, on_progress, notes)
+        return read_trace_frames(path, on_progress)
+    return read_video_frames(path, on_progress, notes)
 
 
 def _status_line(feedback: Feedback | None, exercise: str | None, t_ms: float) -> str:
@@ -504,7 +501,7 @@ def _status_line(feedback: Feedback | None, exercise: str | None, t_ms: float) -
     if feedback is None:
         return exercise
     parts = [exercise.replace("_", " ")]
-    reps = {side: n for side, n in feedback.reps.items()}
+    reps = feedback.reps
     if reps:
         parts.append(
             "reps " + " ".join(f"{side} {n}" if side != "both" else str(n) for side, n in reps.items())
@@ -583,94 +580,3 @@ def analyse_path(
     if annotate_out is not None:
         _write_annotated(path, Path(annotate_out), header, frames, run)
     return run.report
-
-
-# --- scoring on labelled clips ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClipEvaluation:
-    """One labelled clip: its scores, and what the engine said about it."""
-
-    score: ClipScore
-    source: str
-    holds_s: tuple[tuple[float, float], ...]
-    recognition_confidence: float | None
-    camera_counts: bool | None
-    recognised_after_s: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data = self.score.to_json()
-        data["source"] = self.source
-        data["holds_detected_s"] = [list(h) for h in self.holds_s]
-        data["recognition_confidence"] = self.recognition_confidence
-        data["recognised_after_s"] = self.recognised_after_s
-        data["camera_counts"] = self.camera_counts
-        return data
-
-
-@dataclass(frozen=True)
-class EvalReport:
-    """The scores of the engine on a labels file."""
-
-    labels: str
-    summary: ScoreSummary
-    clips: tuple[ClipEvaluation, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "labels": self.labels,
-            "summary": self.summary.to_json(),
-            "clips": [clip.to_json() for clip in self.clips],
-        }
-
-    def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=2)
-
-
-def _clip_frames(label: LabelledClip) -> tuple[str, TraceHeader, list[PoseFrame]]:
-    if label.trace_path is not None and label.trace_path.exists():
-        header, frames = _read_trace(label.trace_path, None)
-        return str(label.trace_path), header, frames
-    if label.clip_path.exists():
-        header, frames = _pose_video(label.clip_path, None)
-        return str(label.clip_path), header, frames
-    missing = label.trace_path if label.trace_path is not None else label.clip_path
-    raise InvalidInput(f"{label.clip}: neither its trace nor its clip can be found ({missing})")
-
-
-def evaluate_clip(
-    label: LabelledClip, frames: Sequence[PoseFrame], fps: float, source: str
-) -> ClipEvaluation:
-    """Recognise (not told the exercise), then analyse told it, and score against the label."""
-    named = _recognise(frames)
-    reps_counted: int | None = None
-    holds_s: tuple[tuple[float, float], ...] = ()
-    confidence: float | None = None
-    camera_counts: bool | None = None
-    if label.exercise in ANALYSED_EXERCISES and any(f.landmarks is not None for f in frames):
-        report = _run(frames, label.exercise, None, fps, source).report
-        reps_counted = report.total_reps
-        holds_s = tuple((h.start_s, h.end_s) for h in report.holds)
-        confidence = report.confidence
-        camera_counts = report.camera_counts
-    result = ClipResult(label.clip, reps_counted, holds_s, named.exercise_id, named.confidence, confidence)
-    score = score_clip(label, result, ANALYSED_EXERCISES)
-    return ClipEvaluation(score, source, holds_s, named.confidence, camera_counts, named.after_s)
-
-
-def evaluate_labels(labels_path: str | Path, on_progress: ProgressCallback | None = None) -> EvalReport:
-    """Score the engine on every clip of a labels file (each entry's trace, or its clip via pose)."""
-    try:
-        labels = load_labels(labels_path)
-    except LabelError as exc:
-        raise InvalidInput(str(exc)) from None
-    clips: list[ClipEvaluation] = []
-    for number, label in enumerate(labels):
-        if on_progress is not None:
-            on_progress(number, len(labels))
-        source, header, frames = _clip_frames(label)
-        clips.append(evaluate_clip(label, frames, header.fps, source))
-    if on_progress is not None:
-        on_progress(len(labels), len(labels))
-    return EvalReport(str(labels_path), summarise([c.score for c in clips]), tuple(clips))
