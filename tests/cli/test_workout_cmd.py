@@ -187,6 +187,26 @@ def test_ctrl_c_keeps_the_sets_done_so_far(cli: Cli) -> None:
         assert [(s.exercise_id, s.reps, s.source) for s in workout.sets] == [("bridge", 2, "manual")]
 
 
+def test_skipping_the_rest_of_a_set_keeps_the_reps_counted_by_the_person(cli: Cli) -> None:
+    child = _start(cli)
+    child.send("2\r")
+    child.expect_exact("Press Enter when you are in position")
+    child.send("\r")
+    child.expect_exact("Rep 1 of 3")
+    child.send("\r")
+    child.expect_exact("1 of 3. Rep 2 of 3.")
+    child.send("s")
+    child.expect_exact("Skipped the rest of this set.")
+    child.expect_exact("Saved: set 1 of 1, 1 rep.")
+    child.expect_exact("Lower back rotational stretch")
+    child.sendintr()
+    assert _finish(child) == 130
+    with cli.app() as ctx:
+        workout = workouts.current_workout(ctx)
+        assert workout is not None
+        assert [(s.exercise_id, s.reps, s.source) for s in workout.sets] == [("bridge", 1, "manual")]
+
+
 def _answer_screen(child: pexpect.spawn, answers: list[str]) -> None:
     for answer in answers:
         child.expect_exact("[y/N]:")
