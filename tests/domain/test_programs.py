@@ -88,8 +88,8 @@ BAD_PROGRAMS = [
     (["bridge", "bird_dog"], {}, UnknownExercise, ["bird_dog", "forearm_plank"]),
     ([], {}, ProgramError, ["at least one exercise"]),
     (["bridge", "bridge"], {}, ProgramError, ["bridge is listed twice"]),
-    (["bridge"], {"days_per_week": 8}, ProgramError, ["days_per_week", "between 1 and 7", "8"]),
-    (["bridge"], {"times_per_day": 0}, ProgramError, ["times_per_day", "between 1 and 5"]),
+    (["bridge"], {"days_per_week": 8}, ProgramError, ["days a week", "between 1 and 7", "8"]),
+    (["bridge"], {"times_per_day": 0}, ProgramError, ["times a day", "between 1 and 5"]),
     (["bridge"], {"doses": {"dead_bug": CATALOGUE.get("dead_bug").dosage}}, ProgramError, ["dead_bug"]),
     (
         ["bridge"],

@@ -204,7 +204,7 @@ def _check_schedule(times_per_day: int, days_per_week: int) -> None:
         or not low <= times_per_day <= high
     ):
         raise ProgramError(
-            f"times_per_day: must be a whole number between {low:g} and {high:g} (got {times_per_day!r})"
+            f"times a day must be a whole number between {low:g} and {high:g} (got {times_per_day!r})"
         )
     low_d, high_d = DAYS_PER_WEEK_LIMITS
     if (
@@ -213,7 +213,7 @@ def _check_schedule(times_per_day: int, days_per_week: int) -> None:
         or not low_d <= days_per_week <= high_d
     ):
         raise ProgramError(
-            f"days_per_week: must be a whole number between {low_d} and {high_d} (got {days_per_week!r})"
+            f"days a week must be a whole number between {low_d} and {high_d} (got {days_per_week!r})"
         )
 
 

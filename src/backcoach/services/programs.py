@@ -37,6 +37,16 @@ __all__ = [
 ]
 
 
+# The dose fields in the words a person uses (the CLI's options and the web forms say the same).
+DOSE_FIELD_WORDS = {
+    "sets": "sets",
+    "reps": "reps",
+    "hold_s": "the hold (seconds)",
+    "rest_s": "the rest between sets (seconds)",
+    "times_per_day": "times a day",
+}
+
+
 @contextmanager
 def domain_errors() -> Iterator[None]:
     """Turn the domain's errors about exercises, doses and programs into the services' errors."""
@@ -45,7 +55,8 @@ def domain_errors() -> Iterator[None]:
     except UnknownExercise as exc:
         raise NotFound(str(exc)) from None
     except DosageError as exc:
-        raise InvalidInput(f"dose out of range for {exc.exercise_id}: {exc.field} {exc.detail}") from None
+        field = DOSE_FIELD_WORDS.get(exc.field, exc.field)
+        raise InvalidInput(f"dose out of range for {exc.exercise_id}: {field} {exc.detail}") from None
     except ProgramError as exc:
         raise InvalidInput(str(exc)) from None
 
