@@ -6,11 +6,11 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from step_clock import StepClock
 
 from backcoach.config import Settings
 from backcoach.services import export, history, workouts
@@ -23,20 +23,6 @@ TODAY = date(2026, 3, 10)
 
 def noon(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time()).astimezone().replace(hour=12).astimezone(UTC)
-
-
-@dataclass
-class StepClock:
-    current: datetime
-
-    def now(self) -> datetime:
-        return self.current
-
-    def monotonic(self) -> float:
-        return self.current.timestamp()
-
-    def sleep(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ The clock is the app's injectable clock, set to each workout and each next morni
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from step_clock import StepClock
 
 from backcoach.config import Settings
 from backcoach.domain.programs import Program
@@ -19,22 +19,6 @@ from backcoach.services.context import AppContext, open_app
 from backcoach.services.errors import InvalidInput
 
 PROGRAM = "daily-short"  # pelvic_tilt, bridge, cat_stretch, draw_in
-
-
-@dataclass
-class StepClock:
-    """The app's clock, moved by the test from one moment of the two weeks to the next."""
-
-    current: datetime
-
-    def now(self) -> datetime:
-        return self.current
-
-    def monotonic(self) -> float:
-        return self.current.timestamp()
-
-    def sleep(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
 
 
 # Start after the real "now": dose-history rows are stamped by the store with the real time.

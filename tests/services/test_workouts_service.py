@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from step_clock import StepClock
 
 from backcoach.config import Settings
 from backcoach.services import workouts
 from backcoach.services.context import AppContext, open_app
 from backcoach.services.errors import InvalidInput, NotFound
-
-
-@dataclass
-class StepClock:
-    """A clock the test moves by hand (an injected clock, as the app's players use)."""
-
-    current: datetime
-
-    def now(self) -> datetime:
-        return self.current
-
-    def monotonic(self) -> float:
-        return self.current.timestamp()
-
-    def sleep(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
 
 
 @pytest.fixture
