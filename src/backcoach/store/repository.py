@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +18,7 @@ from backcoach.domain.catalogue_loader import Catalogue
 from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program, ProgramItem
 from backcoach.domain.records import DoseChangeRecord, NoteRecord, PainRecord, SetRecord, WorkoutRecord
+from backcoach.store.base import as_utc
 from backcoach.store.rows import (
     DoseChangeRow,
     NoteRow,
@@ -34,11 +35,6 @@ from backcoach.store.rows import (
 __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
 
 LOCAL_USER_NAME = "local"
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite gives back naive datetimes; everything stored is UTC, so mark it so."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def ensure_local_user(session: Session) -> tuple[int, bool]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from backcoach.domain.progression import Decision, ProposalRecord
 from backcoach.domain.questionnaires import ResponseRecord
 from backcoach.domain.redflags import RescreenRecord, ScreenRecord
-from backcoach.store.base import Base
+from backcoach.store.base import Base, as_utc
 
 __all__ = [
     "ProgressionProposalRow",
@@ -40,12 +40,8 @@ __all__ = [
 ]
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _utc_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
+    return None if value is None else as_utc(value)
 
 
 class RedFlagScreenRow(Base):
@@ -142,7 +138,7 @@ class ProgressionProposalRow(Base):
 def _screen(row: RedFlagScreenRow) -> ScreenRecord:
     return ScreenRecord(
         id=row.id,
-        taken_at=_utc(row.taken_at),
+        taken_at=as_utc(row.taken_at),
         reason=row.reason,
         answers={str(k): bool(v) for k, v in json.loads(row.answers).items()},
         flagged=tuple(f for f in row.flagged.split(",") if f),
@@ -156,13 +152,13 @@ def _screen(row: RedFlagScreenRow) -> ScreenRecord:
 
 def _rescreen(row: RescreenRequestRow) -> RescreenRecord:
     return RescreenRecord(
-        row.id, _utc(row.requested_at), row.reason, row.pain_score, _utc_or_none(row.resolved_at)
+        row.id, as_utc(row.requested_at), row.reason, row.pain_score, _utc_or_none(row.resolved_at)
     )
 
 
 def _response(row: QuestionnaireResponseRow) -> ResponseRecord:
     return ResponseRecord(
-        row.id, row.instrument, _utc(row.taken_at), row.score, row.band, json.loads(row.answers)
+        row.id, row.instrument, as_utc(row.taken_at), row.score, row.band, json.loads(row.answers)
     )
 
 
@@ -171,7 +167,7 @@ def _proposal(row: ProgressionProposalRow) -> ProposalRecord:
         id=row.id,
         program_slug=row.program_slug,
         exercise_id=row.exercise_id,
-        decided_at=_utc(row.decided_at),
+        decided_at=as_utc(row.decided_at),
         action=row.action,
         variable=row.variable,
         sets_before=row.sets_before,
