@@ -29,7 +29,7 @@ DAY0 = datetime.combine(datetime.now().date() + timedelta(days=2), time(18, 0)).
 def app(database_url: str, tmp_path: Path) -> Iterator[tuple[AppContext, StepClock]]:
     clock = StepClock(DAY0)
     with open_app(Settings(data_dir=tmp_path, database_url=database_url), clock=clock) as ctx:
-        safety.submit_screen(ctx, {q.id: False for q in safety.screen_questions().questions})
+        safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
         yield ctx, clock
 
 
@@ -52,7 +52,7 @@ def play_day(
     then every suggestion accepted. Returns the suggestions made."""
     clock.current = DAY0 + timedelta(days=day)
     if safety.safety_status(ctx).needs_screen:
-        safety.submit_screen(ctx, {q.id: False for q in safety.screen_questions().questions})
+        safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
     safety.ensure_can_exercise(ctx)
     program = programs.get_program(ctx, PROGRAM)
     workout = workouts.start_workout(ctx, PROGRAM)

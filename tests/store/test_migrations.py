@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from backcoach.store.check import check_migrations
 from backcoach.store.database import alembic_config, create_database_engine, upgrade_to_head
@@ -65,3 +65,50 @@ def test_check_finds_a_row_changed_without_a_migration() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_screens_stored_before_the_tiers_keep_their_meaning(database_url: str) -> None:
+    """A person paused before the tiers only because their back pain is long-standing is no longer
+    paused; an urgent stop stays open; an old clearance keeps its date and says no name was asked."""
+    engine = create_database_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0002_safety")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO users (id, name, is_local, created_at) VALUES (1, 'local', true, :t)"),
+                {"t": "2026-11-01T08:00:00+00:00"},
+            )
+            insert = text(
+                "INSERT INTO red_flag_screens (user_id, taken_at, reason, answers, flagged, urgent, title,"
+                " advice, cleared_at, cleared_note)"
+                " VALUES (1, :t, 'first_run', '{}', :flagged, :urgent, 't', 'a', :cleared, :note)"
+            )
+            old_text = (
+                "A doctor, physiotherapist or other clinician has checked my back and told me it is fine "
+                "to exercise."
+            )
+            rows = [
+                {"flagged": "no_improvement", "urgent": False, "cleared": None, "note": None},
+                {"flagged": "bladder", "urgent": True, "cleared": None, "note": None},
+                {
+                    "flagged": "fever,night_pain",
+                    "urgent": False,
+                    "cleared": "2026-11-03T09:00:00+00:00",
+                    "note": old_text,
+                },
+                {"flagged": "", "urgent": False, "cleared": None, "note": None},
+            ]
+            for row in rows:
+                connection.execute(insert, {"t": "2026-11-02T08:00:00+00:00", **row})
+        upgrade_to_head(engine)
+        with engine.connect() as connection:
+            stored = connection.execute(
+                text("SELECT tier, cleared_by, cleared_on, cleared_note FROM red_flag_screens ORDER BY id")
+            ).all()
+        assert [r.tier for r in stored] == ["advisory", "urgent", "stop", "clear"]
+        assert stored[2].cleared_by.startswith("not recorded") and str(stored[2].cleared_on) == "2026-11-03"
+        assert stored[2].cleared_note is None  # the checkbox's words are not a note
+        assert stored[0].cleared_by is None and stored[1].cleared_by is None
+    finally:
+        engine.dispose()

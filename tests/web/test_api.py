@@ -153,8 +153,7 @@ def test_an_open_red_flag_blocks_starting_a_workout(client: TestClient) -> None:
     from backcoach.services import safety
 
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
-    questions = safety.screen_questions().questions
-    answers = {q.id: q.id == "bladder" for q in questions}
+    answers = {a: a == "bladder" for a in safety.screen_questions().answer_ids}
     safety.submit_screen(ctx, answers)
     response = client.post("/api/workouts", json={})
     assert response.status_code == 409

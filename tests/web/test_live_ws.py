@@ -49,7 +49,7 @@ def _ctx(client: TestClient) -> AppContext:
 
 def _screened_workout(ctx: AppContext) -> int:
     """Answer the red-flag screen (no red flag), as before any first workout, and start a workout."""
-    submit_screen(ctx, {question.id: False for question in screen_questions().questions})
+    submit_screen(ctx, {a: False for a in screen_questions().answer_ids})
     return start_workout(ctx).id
 
 

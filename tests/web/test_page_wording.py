@@ -5,6 +5,7 @@ says them, and plain words for what happened to a dose suggestion."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -158,16 +159,32 @@ def test_the_dose_page_says_plainly_what_is_waiting_and_what_happened(screened_c
 
 def test_after_a_clinician_cleared_a_red_flag_the_safety_page_says_so(client: TestClient) -> None:
     """Not "nothing needs checking": the record shows the flag and the clearance, with its note."""
-    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
     page = client.get("/safety/screen").text
     token = re.search(r'name="form_token" value="([^"]+)"', page)
     assert token is not None
     client.post("/safety/screen", data={**form, "q_saddle_numbness": "yes", "form_token": token[1]})
-    client.post("/safety/cleared", data={"confirm": "yes", "note": "Seen by my GP"})
+    visit = date.today().isoformat()
+    client.post(
+        "/safety/cleared",
+        data={"confirm": "yes", "clinician": "Dr Ada Lee", "visit_date": visit, "note": "Examined, all fine"},
+    )
     status = client.get("/safety").text.split('id="status-title"')[1].split("</section>")[0]
     assert "nothing needs checking" not in status
-    assert "asked you to see a" in status and "clinician had checked you" in status
-    assert "Seen by my GP" in status
+    assert "asked you to see a clinician" in status and "Dr Ada Lee checked you on" in status
+    assert "Examined, all fine" in status
+
+
+def test_a_clearance_without_a_note_shows_no_brackets(client: TestClient) -> None:
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get("/safety/screen").text)
+    assert token is not None
+    client.post("/safety/screen", data={**form, "q_fever": "yes", "form_token": token[1]})
+    visit = date.today().isoformat()
+    client.post("/safety/cleared", data={"confirm": "yes", "clinician": "Dr Lee", "visit_date": visit})
+    status = client.get("/safety").text.split('id="status-title"')[1].split("</section>")[0]
+    clearance_text = safety.screen_questions().clearance_text
+    assert clearance_text not in status and "(" not in status and "“" not in status
 
 
 def test_reminder_days_are_named_as_a_person_says_them(client: TestClient) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,12 @@ from icalendar import Calendar
 
 from backcoach.config import Settings
 from backcoach.services import safety
-from backcoach.services.errors import SafetyStop
 from backcoach.web.app import create_app
-from backcoach.web.routes.safety import register_safety_handlers
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}"))
-    if SafetyStop not in app.exception_handlers:  # until create_app registers it itself
-        register_safety_handlers(app)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -34,7 +31,7 @@ def _token(html: str) -> str:
 
 
 def _answers(**yes: bool) -> dict[str, str]:
-    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
     form.update({f"q_{k}": "yes" for k, v in yes.items() if v})
     return form
 
@@ -60,6 +57,9 @@ def test_red_flag_blocks_the_player_and_api_until_cleared(client: TestClient) ->
     advice = client.get("/safety/advice")
     assert "Please get this checked today" in advice.text
     assert "emergency" in advice.text
+    # the advice names the answer that caused the stop
+    flagged = advice.text.split('data-testid="flagged"')[1].split("</ul>")[0]
+    assert "New trouble controlling your bladder" in flagged
     # the web player sends the person to the advice instead of starting a workout
     start = client.post("/workout/start", data={"program_slug": ""}, follow_redirects=False)
     assert start.status_code == 303 and start.headers["location"] == "/safety/advice"
@@ -72,16 +72,53 @@ def test_red_flag_blocks_the_player_and_api_until_cleared(client: TestClient) ->
     assert client.get("/api/safety/status").json()["can_exercise"] is False
     # the stop stays visible on other pages
     assert "Your workouts are paused" in client.get("/safety").text
-    # clearance without the tick changes nothing
-    refused = client.post("/safety/cleared", data={"note": "GP"})
-    assert refused.status_code in (400, 422)
-    assert client.post("/api/workouts", json={}).status_code == 409
+    # one tick box never lifts it: the clinician's name and the date of the visit are needed
+    today = date.today().isoformat()
+    for missing in (
+        {"confirm": "yes"},
+        {"confirm": "yes", "clinician": "Dr Ada Lee"},
+        {"confirm": "yes", "visit_date": today},
+        {"clinician": "Dr Ada Lee", "visit_date": today},
+    ):
+        refused = client.post("/safety/cleared", data=missing)
+        assert refused.status_code == 422, missing
+        assert 'role="alert"' in refused.text and 'name="clinician"' in refused.text
+        assert client.post("/api/workouts", json={}).status_code == 409
+    kept = client.post("/safety/cleared", data={"visit_date": today, "clinician": "Dr Ada Lee"})
+    assert 'value="Dr Ada Lee"' in kept.text  # what was typed stays in the form
     cleared = client.post(
-        "/safety/cleared", data={"confirm": "yes", "note": "Seen by my GP"}, follow_redirects=False
+        "/safety/cleared",
+        data={"confirm": "yes", "clinician": "Dr Ada Lee", "visit_date": today, "note": ""},
+        follow_redirects=False,
     )
     assert cleared.status_code == 303
+    history = client.get("/safety").text.split('data-testid="safety-history"')[1].split("</table>")[0]
+    assert "Dr Ada Lee, visit on" in history and "New trouble controlling your bladder" in history
     started = client.post("/api/workouts", json={})
     assert started.status_code == 201
+
+
+def test_long_standing_pain_already_assessed_is_advice_and_the_workout_starts(client: TestClient) -> None:
+    page = client.get("/safety/screen")
+    answers = _answers(no_improvement=True, clinician_assessed=True)
+    sent = client.post(
+        "/safety/screen", data={**answers, "form_token": _token(page.text)}, follow_redirects=False
+    )
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/?notice=screened")
+    assert client.post("/api/workouts", json={}).status_code == 201
+    overview = client.get("/safety").text
+    advisory = overview.split('data-testid="advisory"')[1].split("</ul>")[0]
+    assert "No improvement after 4 to 6 weeks of care" in advisory
+    assert "Your workouts are paused" not in overview
+
+
+def test_the_screen_asks_whether_a_clinician_has_assessed_the_pain(client: TestClient) -> None:
+    page = client.get("/safety/screen")
+    assert 'name="q_clinician_assessed"' in page.text
+    answers = _answers()
+    del answers["q_clinician_assessed"]
+    refused = client.post("/safety/screen", data={**answers, "form_token": _token(page.text)})
+    assert refused.status_code == 422 and 'id="q-clinician_assessed" class="missing"' in refused.text
 
 
 def test_all_no_screen_goes_back_to_today(client: TestClient) -> None:

@@ -21,10 +21,13 @@ from backcoach.domain.records import (
     SetRecord,
     WorkoutRecord,
 )
+from backcoach.domain.redflags import rescreen_needed
 from backcoach.domain.workouts import Step, plan_workout
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.services.programs import active_program, get_program
+from backcoach.services.safety import ensure_can_exercise
+from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = [
     "LOGGED_PROGRAM_NAME",
@@ -55,15 +58,6 @@ MAX_NOTE_CHARS = 2000
 MAX_CLIENT_ID_CHARS = 100
 
 
-def _check_safety_before_start(ctx: AppContext) -> None:
-    """RED-FLAG HOOK: ``backcoach.services.safety`` raises ``SafetyStop`` here while a red flag is open
-    (until a clinician has cleared the person) or the screen must be answered again, so neither
-    the CLI nor the web app can start or resume a workout."""
-    from backcoach.services import safety  # here, not at the top: safety may come to use this module
-
-    safety.check_can_start_workout(ctx)
-
-
 def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool = False) -> WorkoutRecord:
     """Start a workout of ``program_slug`` (default: the active program), or resume the one in progress.
 
@@ -71,7 +65,7 @@ def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool
     carry on with, unless ``new``; one of another program, or older than 12 hours, is marked
     abandoned first (its sets stay). Raises SafetyStop while a red flag is open.
     """
-    _check_safety_before_start(ctx)
+    ensure_can_exercise(ctx)
     program = get_program(ctx, program_slug) if program_slug else active_program(ctx)
     now = ctx.clock.now()
     with ctx.repository() as repo:
@@ -255,10 +249,14 @@ def record_pain(
     exercise_id: str | None = None,
     client_id: str | None = None,
     taken_at: datetime | None = None,
+    leg_spread: bool = False,
 ) -> PainRecord:
     """Store a pain rating (0-10) taken before, during or after a workout, or the next morning.
 
     A next-morning rating with no workout given is tied to the workout it follows, when one is due.
+    In the same transaction, a sharp rise over the workout's "before" rating, pain above 7 or new
+    pain down a leg (``leg_spread``) asks for the red-flag screen again, whoever records the pain
+    (the player, the API, the terminal), unless a re-screen already answered covers it.
     """
     score = check_pain_score(score)
     if moment not in PAIN_MOMENTS:
@@ -273,9 +271,13 @@ def record_pain(
         due = morning_checkin_due(ctx, when.astimezone().date())
         workout_id = due.id if due else None
     with ctx.repository() as repo:
-        if workout_id is not None and not repo.workout_exists(workout_id):
-            raise NotFound(f"no workout number {workout_id}")
-        return repo.add_pain(
+        before = None
+        if workout_id is not None:
+            workout = repo.get_workout(workout_id)
+            if workout is None:
+                raise NotFound(f"no workout number {workout_id}")
+            before = workout.pain_at("before") if moment != "before" else None
+        record = repo.add_pain(
             score=score,
             moment=moment,
             taken_at=when,
@@ -283,6 +285,24 @@ def record_pain(
             exercise_id=exercise_id,
             client_id=client_id,
         )
+        srepo = SafetyRepository(repo.session, repo.user_id)
+        if srepo.screens() and not srepo.open_rescreens():
+            day_start = datetime.combine(when.astimezone().date(), datetime.min.time()).astimezone()
+            reason = rescreen_needed(
+                score,
+                before_pain=before,
+                leg_spread=leg_spread,
+                answered=srepo.answered_rescreens(workout_id=workout_id, since=day_start),
+            )
+            if reason is not None:
+                srepo.add_rescreen(
+                    requested_at=when,
+                    reason=reason,
+                    pain_score=score,
+                    workout_id=workout_id,
+                    leg_spread=leg_spread,
+                )
+        return record
 
 
 def add_note(ctx: AppContext, text: str, workout_id: int | None = None) -> NoteRecord:
