@@ -141,12 +141,12 @@ def test_log_pain_goes_through_the_safety_check_in(cli: Cli) -> None:
     cli.screen_all_clear()
     assert "3/10: Safe" in cli.ok("log", "pain", "3", "--moment", "before")
     with cli.app() as ctx:
-        assert not safety.screen_required(ctx)
+        assert not safety.safety_status(ctx).needs_screen
     sore = cli.ok("log", "pain", "7", "--moment", "after")
     assert "Saved: pain 7/10, after" in sore
-    assert "Your pain has gone up from 3 to 7" in sore and "Run: backcoach screen" in sore
+    assert "Your pain has gone up from 3 before you started to 7" in sore and "Run: backcoach screen" in sore
     with cli.app() as ctx:
-        assert safety.screen_required(ctx)
+        assert safety.safety_status(ctx).needs_screen
         with pytest.raises(SafetyStop, match="safety questions again"):
             workouts.start_workout(ctx)
 
@@ -156,7 +156,7 @@ def test_log_pain_down_a_leg_asks_the_safety_questions_again(cli: Cli) -> None:
     out = cli.ok("log", "pain", "2", "--leg")
     assert "2/10: Safe" in out and "spreading down a leg" in out
     with cli.app() as ctx:
-        assert safety.screen_required(ctx)
+        assert safety.safety_status(ctx).needs_screen
 
 
 def test_next_morning_pain_logged_brings_the_dose_suggestions(cli: Cli) -> None:

@@ -145,7 +145,7 @@ def test_a_rise_of_two_over_this_workouts_before_asks_again_and_waits(ctx: AppCo
     small = safety.check_in(ctx, 4, "during", workout_id=workout.id, exercise_id="bridge")
     assert small.rescreen_reason is None
     rise = safety.check_in(ctx, 5, "during", workout_id=workout.id, exercise_id="bridge")
-    assert rise.rescreen_reason is not None and "from 3 before this workout to 5" in rise.rescreen_reason
+    assert rise.rescreen_reason is not None and "from 3 before you started to 5" in rise.rescreen_reason
     with pytest.raises(SafetyStop, match="safety questions again"):
         safety.ensure_can_exercise(ctx)
     again = safety.submit_screen(ctx, _no())

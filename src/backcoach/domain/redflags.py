@@ -272,7 +272,7 @@ def rescreen_reason(
         return f"Your pain is {pain} out of 10, so please answer the safety questions again."
     if before_pain is not None and pain - before_pain >= rule.pain_rise_points:
         return (
-            f"Your pain has gone up from {before_pain} before this workout to {pain} out of 10, "
+            f"Your pain has gone up from {before_pain} before you started to {pain} out of 10, "
             "so please answer the safety questions again."
         )
     return None

@@ -37,6 +37,7 @@ __all__ = [
     "add_note",
     "check_pain_score",
     "current_workout",
+    "ease_workout",
     "finish_workout",
     "get_workout",
     "log_set",
@@ -44,6 +45,7 @@ __all__ = [
     "record_pain",
     "record_set",
     "set_key",
+    "skipped_exercises",
     "start_workout",
     "workout_plan",
 ]
@@ -270,6 +272,7 @@ def record_pain(
 
         due = morning_checkin_due(ctx, when.astimezone().date())
         workout_id = due.id if due else None
+    day_start = datetime.combine(when.astimezone().date(), datetime.min.time()).astimezone()
     with ctx.repository() as repo:
         before = None
         if workout_id is not None:
@@ -277,6 +280,12 @@ def record_pain(
             if workout is None:
                 raise NotFound(f"no workout number {workout_id}")
             before = workout.pain_at("before") if moment != "before" else None
+        elif moment != "before":
+            # Logged by hand without a workout: the "before" rating logged the same day stands in.
+            earlier = [
+                p for p in repo.list_pain(since=day_start) if p.moment == "before" and p.workout_id is None
+            ]
+            before = earlier[-1].score if earlier else None
         record = repo.add_pain(
             score=score,
             moment=moment,
@@ -287,7 +296,6 @@ def record_pain(
         )
         srepo = SafetyRepository(repo.session, repo.user_id)
         if srepo.screens() and not srepo.open_rescreens():
-            day_start = datetime.combine(when.astimezone().date(), datetime.min.time()).astimezone()
             reason = rescreen_needed(
                 score,
                 before_pain=before,
@@ -346,9 +354,39 @@ def _program_of(ctx: AppContext, workout: WorkoutRecord) -> Program:
 
 
 def workout_plan(ctx: AppContext, workout_id: int) -> tuple[Step, ...]:
-    """The steps of a workout, from its program's current doses."""
+    """The steps of a workout, from its program's current doses (at their gentle end when eased)."""
     workout = get_workout(ctx, workout_id)
-    return plan_workout(_program_of(ctx, workout), ctx.catalogue)
+    return plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
+
+
+def skipped_exercises(ctx: AppContext, workout: WorkoutRecord) -> tuple[str, ...]:
+    """The ids of the exercises in a workout's plan with no set done, in the plan's order (empty
+    while the workout is in progress, or when its program no longer exists)."""
+    if workout.status == "in_progress":
+        return ()
+    try:
+        plan = plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
+    except NotFound:
+        return ()
+    done = {s.exercise_id for s in workout.sets}
+    planned = dict.fromkeys(s.exercise_id for s in plan if s.exercise_id)
+    return tuple(eid for eid in planned if eid not in done)
+
+
+def ease_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
+    """Do this workout at the gentle end of every dose, with the easier versions (the person's choice
+    after pain above 5 before starting). Only a workout in progress with no set done yet is eased:
+    its plan changes, and sets already stored would no longer match it."""
+    workout = get_workout(ctx, workout_id)
+    if workout.easier:
+        return workout
+    if workout.status != "in_progress":
+        raise InvalidInput("only a workout in progress can be made easier")
+    if workout.sets:
+        raise InvalidInput("this workout has sets done already: finish it, or start a new one")
+    with ctx.repository() as repo:
+        repo.set_workout_easier(workout_id)
+    return get_workout(ctx, workout_id)
 
 
 def _done_reps(workout: WorkoutRecord) -> dict[tuple[str | None, int, str | None], int]:

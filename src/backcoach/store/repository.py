@@ -90,6 +90,7 @@ def _workout_record(row: WorkoutRow, *, with_details: bool = True) -> WorkoutRec
         sets=tuple(_set_record(s) for s in row.sets) if with_details else (),
         pain=tuple(_pain_record(p) for p in row.pain_ratings) if with_details else (),
         notes=tuple(_note_record(n) for n in row.notes) if with_details else (),
+        easier=bool(row.easier),
     )
 
 
@@ -303,6 +304,7 @@ class Repository:
             program_slug=program_slug,
             program_name=program_name,
             status="in_progress",
+            easier=False,
             started_at=started_at,
         )
         self.session.add(row)
@@ -314,6 +316,14 @@ class Repository:
             status="in_progress",
             started_at=as_utc(started_at),
         )
+
+    def set_workout_easier(self, workout_id: int) -> bool:
+        row = self.session.get(WorkoutRow, workout_id)
+        if row is None or row.user_id != self.user_id:
+            return False
+        row.easier = True
+        self.session.flush()
+        return True
 
     def set_workout_status(self, workout_id: int, status: str, finished_at: datetime | None) -> bool:
         row = self._workout_row(workout_id)

@@ -160,6 +160,8 @@ class WorkoutRow(Base):
     program_slug: Mapped[str] = mapped_column(String(100))
     program_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # Done at the gentle end of every dose (pain above 5 before starting, the person chose so).
+    easier: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

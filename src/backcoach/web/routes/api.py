@@ -208,6 +208,20 @@ def record_workout_pain(ctx: CtxDep, workout_id: int, body: PainIn) -> PainOut:
     return PainOut.of(record)
 
 
+@router.post("/workouts/{workout_id}/easier", tags=["workouts"])
+def ease_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
+    """Do this workout at the gentle end of every dose, with the easier versions (pain above 5 before
+    starting). Only before any set is done; asking again changes nothing."""
+    return WorkoutOut.of(workouts.ease_workout(ctx, workout_id))
+
+
+@router.post("/workouts/{workout_id}/stop", tags=["workouts"])
+def stop_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
+    """Stop for today (pain too high to exercise): the workout ends without being finished; what was
+    done stays stored."""
+    return WorkoutOut.of(workouts.abandon_workout(ctx, workout_id))
+
+
 @router.post("/workouts/{workout_id}/finish", tags=["workouts"])
 def finish_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
     """Mark the workout finished (finishing again changes nothing)."""

@@ -35,6 +35,8 @@ _NOTICES = {
     "checkin": "Thank you. Your morning check-in is saved.",
     "created": "Your program is saved and is now the one on Today.",
     "finished": "Workout finished and saved. Well done.",
+    "rest": "Rest today. Your pain rating is saved. Try again tomorrow, gently; if the pain does not settle "
+    "within a few days, or you are worried, see a clinician.",
     "screened": "Thank you. Your answers are saved, and nothing in them stops you exercising.",
 }
 
@@ -250,6 +252,9 @@ def workout_page(
         "pain_before": workout.pain_at("before"),
         "pain_after": workout.pain_at("after"),
         "pain_zones": _pain_zones(),
+        "pain_acceptable_max": load_pain_model().acceptable_max,
+        "easier": workout.easier,
+        "sets_stored": len(workout.sets),
         "api": f"/api/workouts/{workout.id}",
         "sets_done": [
             {"exercise_id": s.exercise_id, "set_number": s.set_number, "side": s.side, "reps": s.reps}
@@ -274,7 +279,13 @@ def _workout_summary(request: Request, ctx: CtxDep, workout: Any) -> Response:
     return _page(
         request,
         "workout_done.html",
-        {"title": "Workout summary", "workout": workout, "names": names},
+        {
+            "title": "Workout summary",
+            "workout": workout,
+            "names": names,
+            "skipped": [names.get(eid, eid) for eid in workouts.skipped_exercises(ctx, workout)],
+            "hand_counted_holds": any(s.source == "manual" and s.hold_s > 0 for s in workout.sets),
+        },
     )
 
 
