@@ -330,3 +330,43 @@ def test_pain_above_five_during_an_exercise_marks_it_for_an_easier_dose(client: 
     # and the rise in pain holds the next workout until the screen is answered again
     again = client.post("/api/workouts", json={})
     assert again.status_code == 409 and again.json()["see"] == "/safety/screen"
+
+
+def test_a_waiting_suggestion_stays_on_the_doses_page_after_another_program_is_made_active(
+    client: TestClient,
+) -> None:
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
+    from backcoach.services import programs, progression, workouts
+
+    workout = workouts.start_workout(ctx, "daily-short")
+    safety.check_in(ctx, 5, "before", workout_id=workout.id)
+    safety.check_in(ctx, 6, "during", workout_id=workout.id, exercise_id="bridge")
+    workouts.finish_workout(ctx, workout.id)
+    safety.check_in(ctx, 4, "after", workout_id=workout.id)
+    (waiting,) = [p for p in progression.pending_proposals(ctx) if p.exercise_id == "bridge"]
+    assert waiting.action == "regress"
+    programs.set_active_program(ctx, "core-nine")
+    page = client.get("/safety/progress").text
+    card = page.split(f'id="proposal-{waiting.id}"')[1].split("</li>")[0]
+    assert "Bridge" in card and "in Daily short" in card
+    # the overview and the doses page agree, and answering it works from here
+    assert "1 suggested change waiting" in client.get("/safety").text
+    accepted = client.post(f"/safety/progress/{waiting.id}/accept", follow_redirects=False)
+    assert accepted.status_code == 303
+    bridge = programs.get_program(ctx, "daily-short").dosage_for("bridge")
+    assert bridge is not None and bridge.reps < 8
+    assert f'id="proposal-{waiting.id}"' not in client.get("/safety/progress").text
+
+
+def test_showing_the_doses_page_stores_nothing(client: TestClient) -> None:
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
+    from backcoach.services import progression, workouts
+
+    workout = workouts.start_workout(ctx, "daily-short")
+    workouts.finish_workout(ctx, workout.id)
+    before = len(progression.list_proposals(ctx))
+    for _ in range(2):
+        assert client.get("/safety/progress").status_code == 200
+    assert len(progression.list_proposals(ctx)) == before

@@ -213,7 +213,8 @@ def confirm_cleared(ctx: AppContext, clinician: str, visit_date: date, note: str
 @dataclass(frozen=True)
 class CheckIn:
     """The result of a pain check-in: the zone in plain words, whether to stop the current exercise,
-    whether the screen is asked again, and any new progression suggestions."""
+    whether the screen is asked again, and (after a workout or the next morning) the dose
+    suggestions waiting for an answer."""
 
     pain: PainRecord
     zone: PainZone
@@ -232,6 +233,7 @@ def check_in(
     leg_spread: bool = False,
     workout_id: int | None = None,
     exercise_id: str | None = None,
+    client_id: str | None = None,
 ) -> CheckIn:
     """Record a pain rating with the safety checks around it.
 
@@ -239,18 +241,25 @@ def check_in(
     that exercise so progression suggests an easier dose); a sharp rise over this workout's
     "before" rating, pain above 7 or new pain down a leg asks for the screen again (once: an answered
     re-screen covers the same pain); an after-workout or next-morning rating runs the progression
-    review (record the after-workout pain once the workout is finished, so the review counts it).
+    review (a workout is reviewed again when it is finished, so the order does not matter).
+    ``client_id`` makes a re-sent rating harmless.
     """
     from backcoach.services import progression, workouts
 
     if moment not in CHECKIN_MOMENTS:
         raise InvalidInput(f"moment must be one of {', '.join(CHECKIN_MOMENTS)} (got {moment!r})")
     pain = workouts.record_pain(
-        ctx, score, moment, workout_id=workout_id, exercise_id=exercise_id, leg_spread=leg_spread
+        ctx,
+        score,
+        moment,
+        workout_id=workout_id,
+        exercise_id=exercise_id,
+        client_id=client_id,
+        leg_spread=leg_spread,
     )
     proposals: tuple[ProposalRecord, ...] = ()
     if moment in ("after", "next_morning"):
-        proposals = tuple(progression.review_progress(ctx).new_proposals)
+        proposals = progression.review_progress(ctx).pending
     status = safety_status(ctx)
     return CheckIn(
         pain=pain,

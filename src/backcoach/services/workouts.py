@@ -26,6 +26,7 @@ from backcoach.domain.workouts import Step, plan_workout
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.services.programs import active_program, get_program
+from backcoach.services.progression import review_progress
 from backcoach.services.safety import ensure_can_exercise
 from backcoach.store.rows_safety import SafetyRepository
 
@@ -327,11 +328,15 @@ def add_note(ctx: AppContext, text: str, workout_id: int | None = None) -> NoteR
 
 
 def finish_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
-    """Mark a workout finished now (a finished one stays as it was)."""
+    """Mark a workout finished now (a finished one stays as it was), then review its program's doses:
+    the suggestions a finished workout brings are waiting on the doses page, however it was done."""
     workout = get_workout(ctx, workout_id)
     if workout.status != "finished":
         with ctx.repository() as repo:
             repo.set_workout_status(workout_id, "finished", ctx.clock.now())
+            has_program = repo.program_exists(workout.program_slug)
+        if has_program:
+            review_progress(ctx, workout.program_slug)
     return get_workout(ctx, workout_id)
 
 

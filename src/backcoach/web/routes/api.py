@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from backcoach.domain.exercises import Dosage
-from backcoach.services import catalogue, export, history, programs, workouts
+from backcoach.services import catalogue, export, history, programs, safety, workouts
 from backcoach.web.deps import CtxDep
 from backcoach.web.schemas import (
     AdherenceOut,
@@ -196,8 +196,10 @@ def record_set(ctx: CtxDep, workout_id: int, body: SetIn) -> SetOut:
 
 @router.post("/workouts/{workout_id}/pain", tags=["workouts"], status_code=status.HTTP_201_CREATED)
 def record_workout_pain(ctx: CtxDep, workout_id: int, body: PainIn) -> PainOut:
-    """A pain rating 0-10 before, during or after the workout (or the next morning)."""
-    record = workouts.record_pain(
+    """A pain rating 0-10 before, during or after the workout (or the next morning), through the
+    safety check-in: a sharp rise asks the safety questions again (see /api/safety/status), and an
+    after-workout or next-morning rating reviews the doses."""
+    result = safety.check_in(
         ctx,
         body.score,
         body.moment,
@@ -205,7 +207,7 @@ def record_workout_pain(ctx: CtxDep, workout_id: int, body: PainIn) -> PainOut:
         exercise_id=body.exercise_id,
         client_id=body.client_id,
     )
-    return PainOut.of(record)
+    return PainOut.of(result.pain)
 
 
 @router.post("/workouts/{workout_id}/easier", tags=["workouts"])
@@ -230,11 +232,12 @@ def finish_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
 
 @router.post("/pain", tags=["workouts"], status_code=status.HTTP_201_CREATED)
 def record_pain(ctx: CtxDep, body: PainIn) -> PainOut:
-    """A pain rating outside a workout; a next-morning one is tied to the workout it follows."""
-    record = workouts.record_pain(
+    """A pain rating outside a workout (through the safety check-in, as above); a next-morning one is
+    tied to the workout it follows."""
+    result = safety.check_in(
         ctx, body.score, body.moment, exercise_id=body.exercise_id, client_id=body.client_id
     )
-    return PainOut.of(record)
+    return PainOut.of(result.pain)
 
 
 # --- history and export ---------------------------------------------------------------------------

@@ -20,9 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.domain.outcomes import OutcomeSeries
 from backcoach.domain.pain import load_pain_model
-from backcoach.domain.progression import describe_dosage
 from backcoach.domain.questionnaires import ResponseRecord, load_instruments, startback_items
-from backcoach.services import outcomes, progression, reminders, safety
+from backcoach.services import outcomes, programs, progression, reminders, safety
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, SafetyStop
 from backcoach.services.workouts import current_workout
@@ -374,7 +373,7 @@ def questionnaire_result(request: Request, ctx: CtxDep, name: str, response_id: 
 
 @router.get("/safety/progress", include_in_schema=False)
 def progress_page(request: Request, ctx: CtxDep) -> Response:
-    review = progression.review_progress(ctx)
+    review = progression.progress_overview(ctx)
     names = {e: ctx.catalogue.get(e).name for e in ctx.catalogue.ids}
     return _page(
         request,
@@ -383,8 +382,8 @@ def progress_page(request: Request, ctx: CtxDep) -> Response:
             "title": "Your doses",
             "review": review,
             "names": names,
-            "describe": describe_dosage,
-            "history": progression.list_proposals(ctx, review.program.slug)[::-1][:20],
+            "program_names": {p.slug: p.name for p in programs.list_programs(ctx)},
+            "history": progression.list_proposals(ctx)[::-1][:20],
         },
     )
 
