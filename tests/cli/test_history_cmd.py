@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,17 +51,21 @@ def test_history_with_nothing_yet(cli: Cli) -> None:
 def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
     cli.ok("log", "set", "bridge", "--reps", "10")
     cli.ok("log", "pain", "3", "--moment", "after")
-    rows = list(csv.DictReader(io.StringIO(cli.ok("export", "--format", "csv"))))
-    assert [(r["kind"], r["exercise_id"], r["reps"], r["pain_score"]) for r in rows] == [
-        ("set", "bridge", "10", ""),
-        ("pain", "", "", "3"),
-    ]
+    target_zip = tmp_path / "out.zip"
+    done = cli.run("export", "--format", "csv", "--output", str(target_zip))
+    assert done.returncode == 0 and f"Wrote everything recorded to {target_zip}" in done.stderr
+    archive = zipfile.ZipFile(target_zip)
+    sets = list(csv.DictReader(io.StringIO(archive.read("sets.csv").decode())))
+    assert [(r["exercise_id"], r["reps"], r["source"]) for r in sets] == [("bridge", "10", "manual")]
+    pain = list(csv.DictReader(io.StringIO(archive.read("pain.csv").decode())))
+    assert [(r["moment"], r["score"]) for r in pain] == [("after", "3")]
     target = tmp_path / "out.json"
     done = cli.run("export", "--format", "json", "--output", str(target))
-    assert done.returncode == 0 and "Wrote 1 workouts" in done.stderr
+    assert done.returncode == 0, done.stderr
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert data["workouts"][0]["sets"][0]["reps"] == 10
+    assert data["sets"][0]["reps"] == 10
     assert data["pain"][0]["score"] == 3
+    assert json.loads(cli.ok("export", "--format", "json"))["format"] == "backcoach-export"
 
 
 @pytest.mark.parametrize(

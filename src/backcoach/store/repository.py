@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,7 +19,7 @@ from backcoach.domain.catalogue_loader import Catalogue
 from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program, ProgramItem
 from backcoach.domain.records import DoseChangeRecord, NoteRecord, PainRecord, SetRecord, WorkoutRecord
-from backcoach.store.base import as_utc
+from backcoach.store.base import Base, as_utc
 from backcoach.store.rows import (
     DoseChangeRow,
     NoteRow,
@@ -31,6 +32,7 @@ from backcoach.store.rows import (
     WorkoutRow,
     utc_now,
 )
+from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
 
@@ -100,6 +102,29 @@ class Repository:
     def __init__(self, session: Session, user_id: int) -> None:
         self.session = session
         self.user_id = user_id
+
+    @property
+    def safety(self) -> SafetyRepository:
+        """The safety rows (screens, re-screens, questionnaires, suggestions) on the same session."""
+        return SafetyRepository(self.session, self.user_id)
+
+    # --- the whole record, table by table (the export) ---------------------------------------
+
+    @staticmethod
+    def table_columns(table_name: str) -> list[str]:
+        return [c.name for c in Base.metadata.tables[table_name].columns]
+
+    def own_rows(self, table_name: str) -> list[dict[str, Any]]:
+        """Every row of ``table_name`` belonging to this user, oldest first, as column -> value."""
+        table = Base.metadata.tables[table_name]
+        query = select(table).where(table.c.user_id == self.user_id).order_by(table.c.id)
+        return [dict(row) for row in self.session.execute(query).mappings()]
+
+    def own_user(self) -> dict[str, Any]:
+        """This user's own row, as column -> value."""
+        table = Base.metadata.tables["users"]
+        row = self.session.execute(select(table).where(table.c.id == self.user_id)).mappings().one()
+        return dict(row)
 
     # --- settings ----------------------------------------------------------------------------
 

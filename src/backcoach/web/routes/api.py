@@ -7,7 +7,7 @@ advice). Sets and pain ratings carry a ``client_id`` so a retried POST never dou
 
 from __future__ import annotations
 
-import io
+import json
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -273,19 +273,19 @@ def get_exercise_series(ctx: CtxDep, exercise_id: str) -> list[ExercisePointOut]
     "/export",
     tags=["history"],
     responses={
-        200: {"content": {"text/csv": {}, "application/json": {}}, "description": "Everything recorded"}
+        200: {
+            "content": {"application/zip": {}, "application/json": {}},
+            "description": "Everything recorded: one JSON document, or a zip of one CSV per kind of record",
+        }
     },
 )
 def export_all(ctx: CtxDep, format: Literal["csv", "json"] = "json") -> Response:
-    """Everything recorded, as CSV (one row per set, pain rating and note) or one JSON document."""
+    """Everything recorded, complete: JSON (one document) or csv (a zip with one CSV file per kind of
+    record). The format is described in docs/export.md."""
     if format == "csv":
-        out = io.StringIO()
-        export.export_csv(ctx, out)
         return Response(
-            out.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="backcoach.csv"'},
+            export.export_zip(ctx),
+            media_type="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="backcoach-export.zip"'},
         )
-    import json
-
-    return Response(json.dumps(export.export_json(ctx), default=str), media_type="application/json")
+    return Response(json.dumps(export.export_json(ctx), ensure_ascii=False), media_type="application/json")

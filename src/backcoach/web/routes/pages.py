@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -361,15 +361,23 @@ def history_page(
     )
 
 
-@router.get("/history/export.csv")
-def history_csv(ctx: CtxDep) -> Response:
-    out = io.StringIO()
-    export.export_csv(ctx, out)
+@router.get("/history/export.zip")
+def history_zip(ctx: CtxDep) -> Response:
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.csv"'},
+        export.export_zip(ctx),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.zip"'},
+    )
+
+
+@router.get("/history/export.json")
+def history_json(ctx: CtxDep) -> Response:
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        json.dumps(export.export_json(ctx), ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.json"'},
     )
 
 
