@@ -17,9 +17,9 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from backcoach.cli.catalogue_cmd import dose_text
 from backcoach.cli.context import app_context
 from backcoach.domain.catalogue_loader import load_catalogue
+from backcoach.domain.exercises import describe_dose
 from backcoach.domain.outcomes import OutcomeSeries
 from backcoach.domain.progression import ProposalRecord
 from backcoach.domain.questionnaires import load_instruments, startback_items
@@ -382,7 +382,7 @@ def progress(
         for d in review.decisions:
             table.add_row(
                 escape(ctx.catalogue.get(d.exercise_id).name),
-                escape(dose_text(d.dosage_before)),
+                escape(describe_dose(d.dosage_before, with_rest=False)),
                 ACTION_WORDS[d.action],
                 escape(d.explanation),
             )

@@ -116,6 +116,9 @@ def open_app(settings: Settings, *, clock: Clock | None = None) -> AppContext:
             for program in builtin_programs(catalogue):
                 if program.slug not in present:
                     repo.save_program(program)
+                else:
+                    # The built-in programs' words come from the code; their doses are the person's.
+                    repo.set_program_description(program.slug, program.description)
             if repo.get_setting(ACTIVE_PROGRAM_KEY) is None:
                 repo.set_setting(ACTIVE_PROGRAM_KEY, DAILY_SHORT_SLUG)
     except DatabaseUnavailable as exc:

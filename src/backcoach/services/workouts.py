@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timedelta
 
+from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program
 from backcoach.domain.records import (
     PAIN_MOMENTS,
@@ -22,7 +23,7 @@ from backcoach.domain.records import (
     WorkoutRecord,
 )
 from backcoach.domain.redflags import rescreen_needed
-from backcoach.domain.workouts import Step, plan_workout
+from backcoach.domain.workouts import Step, ease_dosage, plan_workout
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.services.programs import active_program, get_program
@@ -48,6 +49,7 @@ __all__ = [
     "set_key",
     "skipped_exercises",
     "start_workout",
+    "workout_doses",
     "workout_plan",
 ]
 
@@ -362,6 +364,14 @@ def workout_plan(ctx: AppContext, workout_id: int) -> tuple[Step, ...]:
     """The steps of a workout, from its program's current doses (at their gentle end when eased)."""
     workout = get_workout(ctx, workout_id)
     return plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
+
+
+def workout_doses(ctx: AppContext, workout_id: int) -> dict[str, Dosage]:
+    """Each exercise's dose in this workout (at its gentle end when the workout was eased)."""
+    workout = get_workout(ctx, workout_id)
+    program = _program_of(ctx, workout)
+    ease = ease_dosage if workout.easier else (lambda dosage: dosage)
+    return {item.exercise_id: ease(item.dosage) for item in program.items}
 
 
 def skipped_exercises(ctx: AppContext, workout: WorkoutRecord) -> tuple[str, ...]:

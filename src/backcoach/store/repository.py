@@ -230,6 +230,14 @@ class Repository:
             )
         self.session.flush()
 
+    def set_program_description(self, slug: str, description: str) -> None:
+        row = self.session.scalars(
+            select(ProgramRow).where(ProgramRow.user_id == self.user_id, ProgramRow.slug == slug)
+        ).first()
+        if row is not None and row.description != description:
+            row.description = description
+            self.session.flush()
+
     def delete_program(self, slug: str) -> bool:
         row = self._program_row(slug)
         if row is None:

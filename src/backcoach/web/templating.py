@@ -14,6 +14,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from backcoach.domain.exercises import describe_dose
+
 __all__ = ["NAV_ITEMS", "STATIC_DIR", "TEMPLATES_DIR", "templates"]
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -68,4 +70,5 @@ templates.env.filters["minutes"] = _minutes
 templates.env.filters["side_label"] = _side_label
 templates.env.filters["number"] = _number
 templates.env.filters["local_date"] = _local_date
+templates.env.filters["dose"] = describe_dose
 templates.env.globals["Markup"] = Markup

@@ -15,8 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from backcoach.domain.exercises import describe_dose
 from backcoach.domain.pain import load_pain_model
-from backcoach.domain.workouts import Step, plan_workout, workout_totals
+from backcoach.domain.programs import describe_length
+from backcoach.domain.workouts import Step
 from backcoach.services import catalogue, export, history, programs, safety, workouts
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
@@ -69,7 +71,6 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
     done_ids = {eid for w in view.workouts_today for eid in w.exercise_ids}
     first_run = not history.list_workouts(ctx, limit=1)
     status = safety.safety_status(ctx)
-    steps = plan_workout(program, ctx.catalogue) if program is not None else ()
     return _page(
         request,
         "today.html",
@@ -88,7 +89,7 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
             "needs_first_screen": not status.screened,
             "screen_again": status.screened and status.rescreen is not None and status.open_stop is None,
             "screen_url": screen_url("/"),
-            "totals": workout_totals(steps) if steps else None,
+            "length": describe_length(program, ctx.catalogue) if program is not None else None,
             "form_token": new_token(),
             "pain_zones": _pain_zones(),
         },
@@ -172,6 +173,7 @@ def workout_start_page(request: Request, ctx: CtxDep) -> Response:
         {
             "title": "Start a workout",
             "programs": programs.list_programs(ctx),
+            "lengths": {p.slug: describe_length(p, ctx.catalogue) for p in programs.list_programs(ctx)},
             "active": programs.active_program(ctx),
             "form_token": new_token(),
         },
@@ -253,6 +255,7 @@ def workout_page(
         "pain_after": workout.pain_at("after"),
         "pain_zones": _pain_zones(),
         "pain_acceptable_max": load_pain_model().acceptable_max,
+        "doses": {eid: describe_dose(d) for eid, d in workouts.workout_doses(ctx, workout_id).items()},
         "easier": workout.easier,
         "sets_stored": len(workout.sets),
         "api": f"/api/workouts/{workout.id}",
@@ -412,6 +415,7 @@ def settings_page(request: Request, ctx: CtxDep, settings: SettingsDep) -> Respo
         {
             "title": "Settings",
             "programs": programs.list_programs(ctx),
+            "lengths": {p.slug: describe_length(p, ctx.catalogue) for p in programs.list_programs(ctx)},
             "active": programs.active_program(ctx),
             "exercises": catalogue.list_exercises(ctx),
             "voice_default": settings.voice,

@@ -316,6 +316,10 @@
     var shown = s.text;
     if (s.kind === "intro" && ex && shown.indexOf(ex.name + ". ") === 0) shown = shown.slice(ex.name.length + 2);
     el.text.textContent = shown;
+    // The exercise's dose today, in the app's one wording of a dose, on its introduction.
+    var dose = $("step-dose");
+    dose.hidden = !(s.kind === "intro" && data.doses && data.doses[s.exercise_id]);
+    dose.textContent = dose.hidden ? "" : "Today: " + data.doses[s.exercise_id];
     renderHowTo(ex);
     document.querySelectorAll("[data-figure-for]").forEach(function (f) {
       f.hidden = !(ex && f.getAttribute("data-figure-for") === ex.id && s.kind !== "rest");
