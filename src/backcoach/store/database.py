@@ -155,9 +155,28 @@ def create_database_engine(url: str) -> Engine:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the schema to the newest migration (every head, so added branches are applied too)."""
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "heads")
+    """Bring the schema to the newest migration (every head, so added branches are applied too).
+
+    On SQLite, ALTER TABLE is done by copying a table and dropping the old one; with foreign keys
+    enforced that drop would cascade and delete every row that points at it (a person's sets when
+    the workouts table changes). So foreign keys are off while migrating, checked after, and on again.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "heads")
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # PRAGMA foreign_keys only takes effect outside a transaction
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "heads")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseUnavailable(f"the upgraded database has {len(broken)} broken references")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def open_database(url: str, *, upgrade: bool = True) -> Database:
