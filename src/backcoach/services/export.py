@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from backcoach.services import audit
 from backcoach.services.context import AppContext
 
 __all__ = [
@@ -48,12 +49,21 @@ SECTIONS: Mapping[str, str] = {
     "safety_screens": "red_flag_screens",
     "safety_rescreens": "rescreen_requests",
     "settings": "settings",
+    "access_log": "audit_events",
 }
 
 # Stored tables that are not a person's records, and why they are left out.
 NOT_EXPORTED: Mapping[str, str] = {
-    "users": "the account itself: its name and creation time head the export",
+    "users": "the account itself: its name, role and e-mail head the export (never the password hash)",
+    "auth_sessions": "sign-in sessions are security keys, not records; each sign-in is in the access log",
+    "invitations": "one-time invitation codes are security keys; joining is in the access log",
+    "password_resets": "one-time reset links are security keys; their use is in the access log",
+    "login_attempts": "failed sign-ins counted per address for the rate limit, kept for minutes only",
+    "live_connections": "camera connections open at this moment, gone when they close",
+    "server_secrets": "the server's own key, about no one",
 }
+# Account columns never exported, whoever asks.
+_SECRET_COLUMNS = frozenset({"password_hash"})
 
 # Columns stored as JSON text, exported as the structure they hold.
 _JSON_COLUMNS = frozenset({"answers"})
@@ -102,12 +112,19 @@ def _header(ctx: AppContext) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": ctx.clock.now().isoformat(timespec="seconds"),
-        "person": {k: _value(k, v) for k, v in person.items()},
+        "person": {k: _value(k, v) for k, v in person.items() if k not in _SECRET_COLUMNS},
     }
+
+
+def _note_export(ctx: AppContext, what: str) -> None:
+    """The export itself goes into the audit log (who took a copy of whose record)."""
+    with ctx.session() as session:
+        audit.note(session, ctx, "export", detail=what)
 
 
 def export_json(ctx: AppContext) -> dict[str, Any]:
     """The whole export as one JSON-ready document: a header, then every section."""
+    _note_export(ctx, "everything, as JSON")
     return {**_header(ctx), **export_sections(ctx)}
 
 
@@ -122,6 +139,7 @@ def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 def export_zip(ctx: AppContext) -> bytes:
     """The whole export as a zip: one CSV per section (with its header line even when empty)."""
+    _note_export(ctx, "everything, as CSV files")
     header = _header(ctx)
     sections = export_sections(ctx)
     with ctx.repository() as repo:

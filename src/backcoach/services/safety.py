@@ -27,6 +27,7 @@ from backcoach.domain.redflags import (
     evaluate_screen,
     load_red_flags,
 )
+from backcoach.services import audit
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, SafetyStop
 from backcoach.store.rows_safety import SafetyRepository
@@ -205,8 +206,9 @@ def confirm_cleared(ctx: AppContext, clinician: str, visit_date: date, note: str
             clinician=name,
             visit_date=visit_date,
             note=clean_note,
-            cleared_by_user_id=ctx.user_id,
+            cleared_by_user_id=ctx.actor.user_id if ctx.actor is not None else None,
         )
+        audit.note(srepo.session, ctx, "clearance", detail=f"{name}, visit on {visit_date.isoformat()}")
     return len(rows)
 
 

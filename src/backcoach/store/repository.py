@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from backcoach.domain.accounts import UserRecord
 from backcoach.domain.catalogue_loader import Catalogue
 from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program, ProgramItem
@@ -32,6 +34,7 @@ from backcoach.store.rows import (
     WorkoutRow,
     utc_now,
 )
+from backcoach.store.rows_accounts import user_record
 from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
@@ -39,15 +42,21 @@ __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
 LOCAL_USER_NAME = "local"
 
 
-def ensure_local_user(session: Session) -> tuple[int, bool]:
-    """The id of the one local user, creating it on first run; and whether it was just created."""
-    row = session.scalars(select(UserRow).where(UserRow.is_local.is_(True)).order_by(UserRow.id)).first()
-    if row is not None:
-        return row.id, False
-    row = UserRow(name=LOCAL_USER_NAME, is_local=True, created_at=utc_now())
-    session.add(row)
-    session.flush()
-    return row.id, True
+def ensure_local_user(session: Session) -> UserRecord:
+    """The one local user of personal mode, made on first run. Safe when two processes start at
+    once: the database keeps one local user, and the loser of the race reads the winner's."""
+    query = select(UserRow).where(UserRow.is_local.is_(True)).order_by(UserRow.id)
+    row = session.scalars(query).first()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    UserRow(name=LOCAL_USER_NAME, is_local=True, role="patient", created_at=utc_now())
+                )
+        except IntegrityError:
+            pass
+        row = session.scalars(query).one()
+    return user_record(row)
 
 
 def _set_record(row: SetRow) -> SetRecord:
@@ -117,7 +126,11 @@ class Repository:
     def own_rows(self, table_name: str) -> list[dict[str, Any]]:
         """Every row of ``table_name`` belonging to this user, oldest first, as column -> value."""
         table = Base.metadata.tables[table_name]
-        query = select(table).where(table.c.user_id == self.user_id).order_by(table.c.id)
+        if "user_id" in table.c:
+            mine = table.c.user_id == self.user_id
+        else:  # the audit log names a person as the one acting or the one acted on
+            mine = or_(table.c.subject_id == self.user_id, table.c.actor_id == self.user_id)
+        query = select(table).where(mine).order_by(table.c.id)
         return [dict(row) for row in self.session.execute(query).mappings()]
 
     def own_user(self) -> dict[str, Any]:
@@ -133,6 +146,14 @@ class Repository:
             select(SettingRow).where(SettingRow.user_id == self.user_id, SettingRow.key == key)
         ).first()
         return row.value if row else None
+
+    def set_setting_once(self, key: str, value: str) -> None:
+        """Set ``key`` unless it is set already (a concurrent first set wins)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(SettingRow(user_id=self.user_id, key=key, value=value))
+        except IntegrityError:
+            pass
 
     def set_setting(self, key: str, value: str) -> None:
         row = self.session.scalars(
@@ -196,6 +217,14 @@ class Repository:
             days_per_week=row.days_per_week,
             builtin=row.builtin,
         )
+
+    def save_program_once(self, program: Program) -> None:
+        """Insert ``program`` unless one with its slug is there (a concurrent insert wins)."""
+        try:
+            with self.session.begin_nested():
+                self.save_program(program)
+        except IntegrityError:
+            pass
 
     def save_program(self, program: Program, *, previous_slug: str | None = None) -> None:
         """Insert ``program``, or replace the one stored under ``previous_slug`` (or its own slug)."""
