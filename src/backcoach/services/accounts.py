@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from backcoach.domain.accounts import (
@@ -31,8 +32,12 @@ from backcoach.domain.accounts import (
 from backcoach.services import audit
 from backcoach.services.context import AppContext, seed_record
 from backcoach.services.errors import InvalidInput, NotAllowed, NotFound, NotSignedIn, TooManyAttempts
+from backcoach.store.base import Base
+from backcoach.store.database import DatabaseUnavailable, open_database
 from backcoach.store.repository import Repository
+from backcoach.store.rows import UserRow
 from backcoach.store.rows_accounts import AccountRepository, SessionRecord, TokenRecord
+from backcoach.store.transfer import CopyReport, clear_record, copy_record
 
 __all__ = [
     "Invitation",
@@ -46,6 +51,7 @@ __all__ = [
     "find_invitation",
     "get_user",
     "hash_token",
+    "import_personal",
     "issue_reset",
     "join",
     "list_staff",
@@ -55,6 +61,7 @@ __all__ = [
     "session_key",
     "sign_in",
     "sign_out",
+    "staff_with_patient_counts",
     "use_reset",
 ]
 
@@ -529,6 +536,14 @@ def list_staff(ctx: AppContext) -> list[UserRecord]:
         return repo.list_users(role="admin") + repo.list_users(role="physio")
 
 
+def staff_with_patient_counts(ctx: AppContext) -> list[tuple[UserRecord, int]]:
+    """Every admin and physiotherapist with how many patients they have (the server's command line)."""
+    with ctx.session() as session:
+        repo = AccountRepository(session)
+        staff = repo.list_users(role="admin") + repo.list_users(role="physio")
+        return [(user, len(repo.list_users(role="patient", physio_id=user.id))) for user in staff]
+
+
 def patients_of(ctx: AppContext, physio_id: int | None = None) -> list[UserRecord]:
     """The patients of ``physio_id`` (default: the acting physiotherapist), by name."""
     actor = _require_actor(ctx)
@@ -537,3 +552,51 @@ def patients_of(ctx: AppContext, physio_id: int | None = None) -> list[UserRecor
         raise NotAllowed("You can only list your own patients.")
     with ctx.session() as session:
         return AccountRepository(session).list_users(role="patient", physio_id=physio)
+
+
+# --- moving a personal record into a clinic account ------------------------------------------------
+
+
+def import_personal(ctx: AppContext, source_url: str, email: str) -> CopyReport:
+    """Move the one person's record of a personal database (``source_url``, e.g. the SQLite file of
+    ``backcoach serve`` on their computer) into the clinic patient account with ``email``, so nobody
+    loses their history. The account must not have any workout yet; its starting programs are
+    replaced by the person's own. One transaction on the clinic database."""
+    from backcoach.services.export import SECTIONS  # the tables that make up a person's record
+
+    address = _email(email)
+    try:
+        source_db = open_database(source_url)
+    except DatabaseUnavailable as exc:
+        raise InvalidInput(f"cannot open the personal database: {exc}") from None
+    try:
+        with source_db.session() as source:
+            local = source.scalars(select(UserRow).where(UserRow.is_local.is_(True))).first()
+            if local is None:
+                raise InvalidInput("That database has no personal record to move (no local person in it).")
+            with ctx.session() as session:
+                repo = AccountRepository(session)
+                target = repo.user_by_email(address)
+                if target is None or target.role != "patient":
+                    raise NotFound(f"There is no patient account with the e-mail {address}.")
+                mine = Repository(session, target.id)
+                if mine.list_workouts(limit=1):
+                    raise InvalidInput(
+                        f"{target.name}'s account has workouts already: a personal record can only be moved "
+                        "into a new account."
+                    )
+                tables = [t for t in SECTIONS.values() if "user_id" in Base.metadata.tables[t].c]
+                clear_record(session, target.id, tables)
+                report = copy_record(
+                    source, session, source_user=local.id, target_user=target.id, table_names=tables
+                )
+                audit.note(
+                    session,
+                    ctx,
+                    "personal_imported",
+                    subject_id=target.id,
+                    detail=f"{report.rows.get('workouts', 0)} workouts, {report.total} rows",
+                )
+    finally:
+        source_db.close()
+    return report
