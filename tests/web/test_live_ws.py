@@ -38,7 +38,7 @@ HEADER = struct.Struct(">II")
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path, max_ws_message_bytes=MAX_MESSAGE_BYTES)
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
@@ -102,7 +102,7 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
     client: TestClient, workout_id: int, clips_dir: Path
 ) -> None:
     frames = read_trace(clips_dir / BRIDGE_TRACE)[1]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         started = _start(ws, workout_id)
         assert started["set"]["reps"] == 0
         replies = []
@@ -127,7 +127,7 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
 def test_real_jpeg_camera_frames_count_one_bridge_rep(
     client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]], tmp_path: Path
 ) -> None:
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         _start(ws, workout_id, frames="jpeg")
         replies = []
         for frame_id, (t_ms, jpeg) in enumerate(bridge_jpegs, start=1):
@@ -150,7 +150,7 @@ def test_frames_sent_faster_than_pose_are_dropped_not_queued(
     client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]]
 ) -> None:
     burst = bridge_jpegs[:40]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         _start(ws, workout_id)
         for frame_id, (t_ms, jpeg) in enumerate(burst, start=1):
             ws.send_bytes(HEADER.pack(frame_id, t_ms) + jpeg)
@@ -183,7 +183,7 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
     client: TestClient, workout_id: int, clips_dir: Path, bridge_jpegs: list[tuple[int, bytes]]
 ) -> None:
     frames = [f for f in read_trace(clips_dir / BRIDGE_TRACE)[1] if f.landmarks is not None]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         ws.send_text("{not json")
         _expect_error(ws, "not JSON")
         ws.send_text("[" * 200_000)
@@ -231,7 +231,7 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
 def test_a_page_from_another_site_cannot_use_the_coach(client: TestClient) -> None:
     with (
         pytest.raises(WebSocketDisconnect) as refused,
-        client.websocket_connect("/ws/live", headers={"origin": "http://evil.example"}) as ws,
+        client.websocket_connect("ws://127.0.0.1/ws/live", headers={"origin": "http://evil.example"}) as ws,
     ):
         ws.receive_json()
     assert refused.value.code == 1008

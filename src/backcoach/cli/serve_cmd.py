@@ -1,7 +1,9 @@
 """``backcoach serve``: run the web app with uvicorn (http://127.0.0.1:8000 by default).
 
-The database is opened once before the server starts, so a bad ``BACKCOACH_DATABASE_URL`` is one
-clear line (exit 2) rather than a server that fails on its first page.
+The database is opened (and upgraded, under a lock) once before the server starts, so a bad
+``BACKCOACH_DATABASE_URL`` is one clear line (exit 2) rather than a server that fails on its first
+page. With ``--workers N`` uvicorn runs N processes, each building the app from the same
+environment (``create_app`` reads the settings itself), all on one database.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ import webbrowser
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from backcoach.config import Settings
+from backcoach.cli.context import load_settings
 from backcoach.services.context import open_app
-from backcoach.services.errors import BackcoachError
 
 __all__ = ["register", "serve"]
 
@@ -27,6 +27,9 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on (BACKCOACH_PORT).", min=0, max=65535)
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (more serve more people at once).", min=1, max=64)
+    ] = 1,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the app in your web browser once it is up.")
     ] = True,
@@ -34,28 +37,26 @@ def serve(
     """Start the web app: guided workouts, the exercise library, history and settings in your browser."""
     import uvicorn
 
-    from backcoach.web.app import create_app
-
-    overrides: dict[str, object] = {}
+    # The options go through the environment, so every worker process reads the same settings.
     if host is not None:
-        overrides["host"] = host
+        os.environ["BACKCOACH_HOST"] = host
     if port is not None:
-        overrides["port"] = port
-    try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise BackcoachError(f"the settings are not valid: {problems}") from None
+        os.environ["BACKCOACH_PORT"] = str(port)
+    settings = load_settings()  # one clear line for a bad value (a personal server on 0.0.0.0, say)
     open_app(settings).close()  # fails here, in one line, when the database cannot be opened
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
     typer.echo(f"backcoach is running at {url} (Ctrl-C to stop)")
-    if open_browser and _has_desktop():
+    if open_browser and settings.mode == "personal" and _has_desktop():
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
     uvicorn.run(
-        create_app(settings),
+        "backcoach.web.app:create_app",
+        factory=True,
         host=settings.host,
         port=settings.port,
+        workers=workers,
         log_level="warning",
+        server_header=False,
+        proxy_headers=settings.mode == "clinic",
     )
 
 

@@ -55,6 +55,8 @@ __all__ = [
     "issue_reset",
     "join",
     "list_staff",
+    "open_invitation",
+    "patient_of_staff",
     "patients_of",
     "reinvite",
     "reset_target",
@@ -265,16 +267,25 @@ def reinvite(ctx: AppContext, patient_id: int) -> Invitation:
     return Invitation(patient, code, token, record.expires_at)
 
 
+class _WrongCode(NotFound):
+    """An invitation code or link that matches nothing (counted against the address)."""
+
+
 def _valid_invitation(
-    repo: AccountRepository, *, code: str | None, token: str | None, now: datetime
+    repo: AccountRepository, ctx: AppContext, *, code: str | None, token: str | None
 ) -> TokenRecord:
+    """The invitation for a code or link; a wrong one is counted per address, like a failed sign-in,
+    so codes cannot be guessed by trying them all."""
+    now = ctx.clock.now()
+    key = f"invitation:{ctx.address or 'unknown'}"
+    _check_attempts(repo, ctx, {key: ctx.settings.login_attempts_per_address})
     found = None
     if token:
         found = repo.invitation_by_token(hash_token(token))
     elif code:
         found = repo.invitation_by_code(normalise_code(code))
     if found is None:
-        raise NotFound("That invitation code is not right. Please check it with your physiotherapist.")
+        raise _WrongCode("That invitation code is not right. Please check it with your physiotherapist.")
     if found.used_at is not None:
         raise InvalidInput("That invitation has been used already: please sign in instead.")
     if found.expires_at <= now:
@@ -284,12 +295,23 @@ def _valid_invitation(
 
 def find_invitation(ctx: AppContext, *, code: str | None = None, token: str | None = None) -> UserRecord:
     """The patient an unused, unexpired invitation is for (NotFound / InvalidInput otherwise)."""
-    with ctx.session() as session:
-        repo = AccountRepository(session)
-        invitation = _valid_invitation(repo, code=code, token=token, now=ctx.clock.now())
-        patient = repo.get_user(invitation.user_id)
+    try:
+        with ctx.session() as session:
+            repo = AccountRepository(session)
+            invitation = _valid_invitation(repo, ctx, code=code, token=token)
+            patient = repo.get_user(invitation.user_id)
+    except _WrongCode:
+        _count_wrong_code(ctx)
+        raise
     assert patient is not None
     return patient
+
+
+def _count_wrong_code(ctx: AppContext) -> None:
+    with ctx.session() as session:
+        AccountRepository(session).add_failed_attempts(
+            [f"invitation:{ctx.address or 'unknown'}"], ctx.clock.now()
+        )
 
 
 def _new_session(repo: AccountRepository, ctx: AppContext, user: UserRecord, user_agent: str) -> SignedIn:
@@ -322,9 +344,25 @@ def join(
         raise InvalidInput("Please read the privacy notice and tick the box to accept it.")
     address = _email(email)
     now = ctx.clock.now()
+    try:
+        return _join(ctx, code, token, address, password, now, user_agent)
+    except _WrongCode:
+        _count_wrong_code(ctx)
+        raise
+
+
+def _join(
+    ctx: AppContext,
+    code: str | None,
+    token: str | None,
+    address: str,
+    password: str,
+    now: datetime,
+    user_agent: str,
+) -> SignedIn:
     with ctx.session() as session:
         repo = AccountRepository(session)
-        invitation = _valid_invitation(repo, code=code, token=token, now=now)
+        invitation = _valid_invitation(repo, ctx, code=code, token=token)
         patient = repo.get_user(invitation.user_id)
         assert patient is not None
         hashed = _check_password(password, email=address, name=patient.name)
@@ -534,6 +572,27 @@ def list_staff(ctx: AppContext) -> list[UserRecord]:
     with ctx.session() as session:
         repo = AccountRepository(session)
         return repo.list_users(role="admin") + repo.list_users(role="physio")
+
+
+def patient_of_staff(ctx: AppContext, patient_id: int) -> UserRecord:
+    """A patient the acting physiotherapist may see (their own); NotFound otherwise, so another
+    physiotherapist's patient is not even said to exist."""
+    actor = _require_actor(ctx)
+    with ctx.session() as session:
+        patient = AccountRepository(session).get_user(patient_id)
+    if patient is None or not can_read_record(actor, patient) or actor.user_id == patient.id:
+        raise NotFound("There is no such patient among yours.")
+    return patient
+
+
+def open_invitation(ctx: AppContext, patient_id: int) -> TokenRecord | None:
+    """The patient's newest invitation not yet used or expired, to show or print again."""
+    patient = patient_of_staff(ctx, patient_id)
+    with ctx.session() as session:
+        invitations = AccountRepository(session).invitations_of(patient.id)
+    now = ctx.clock.now()
+    open_ones = [i for i in invitations if i.used_at is None and i.expires_at > now]
+    return open_ones[-1] if open_ones else None
 
 
 def staff_with_patient_counts(ctx: AppContext) -> list[tuple[UserRecord, int]]:
