@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -67,11 +68,28 @@ __all__ = [
     "use_reset",
 ]
 
-_hasher = PasswordHasher()  # argon2id, the library's current recommended parameters
-# A hash to verify against when no account has the e-mail, so a wrong e-mail takes as long as a
-# wrong password and does not tell which e-mails have accounts.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 SESSION_KEY_NAME = "session_signing_key"
+
+
+@cache
+def _hashers(time_cost: int, memory_kib: int) -> tuple[PasswordHasher, str]:
+    """An argon2id hasher with these costs, and a hash made with it to verify against when no account
+    has the e-mail (so a wrong e-mail takes as long as a wrong password and does not tell which
+    e-mails have accounts)."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+    return hasher, hasher.hash(secrets.token_urlsafe(16))
+
+
+def _hasher(ctx: AppContext) -> PasswordHasher:
+    return _hashers(ctx.settings.password_hash_time_cost, ctx.settings.password_hash_memory_kib)[0]
+
+
+def _matches(ctx: AppContext, stored: str | None, password: str) -> bool:
+    hasher, dummy = _hashers(ctx.settings.password_hash_time_cost, ctx.settings.password_hash_memory_kib)
+    try:
+        return hasher.verify(stored or dummy, password[:1000]) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -107,12 +125,12 @@ def _require_actor(ctx: AppContext) -> Actor:
     return ctx.actor
 
 
-def _check_password(password: str, *, email: str | None, name: str | None) -> str:
+def _check_password(ctx: AppContext, password: str, *, email: str | None, name: str | None) -> str:
     try:
         check_password(password, email=email, name=name)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    return _hasher.hash(password)
+    return _hasher(ctx).hash(password)
 
 
 def _email(text: str) -> str:
@@ -166,7 +184,7 @@ def create_admin(ctx: AppContext, email: str, name: str, password: str) -> UserR
     """The first (or another) administrator, from the command line on the server."""
     address = _email(email)
     person = _name(name)
-    hashed = _check_password(password, email=address, name=person)
+    hashed = _check_password(ctx, password, email=address, name=person)
     with ctx.session() as session:
         repo = AccountRepository(session)
         user = _create(repo, ctx, name=person, role="admin", email=address, password_hash=hashed)
@@ -365,7 +383,7 @@ def _join(
         invitation = _valid_invitation(repo, ctx, code=code, token=token)
         patient = repo.get_user(invitation.user_id)
         assert patient is not None
-        hashed = _check_password(password, email=address, name=patient.name)
+        hashed = _check_password(ctx, password, email=address, name=patient.name)
         if not repo.use_invitation(invitation.id, now):
             raise InvalidInput("That invitation has been used already: please sign in instead.")
         try:
@@ -414,11 +432,7 @@ def sign_in(ctx: AppContext, email: str, password: str, *, user_agent: str = "")
         _check_attempts(repo, ctx, keys)
         user = repo.user_by_email(address)
         stored = repo.password_hash(user.id) if user is not None else None
-        ok = False
-        try:
-            ok = _hasher.verify(stored or _DUMMY_HASH, password[:1000]) and stored is not None
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            ok = False
+        ok = _matches(ctx, stored, password)
         if not ok or user is None or not user.active:
             repo.add_failed_attempts(list(keys), ctx.clock.now())
             audit.note(session, ctx, "sign_in_failed", subject_id=user.id if user else None, detail=address)
@@ -461,11 +475,9 @@ def change_password(ctx: AppContext, current: str, new: str, *, keep_token: str 
         user = repo.get_user(actor.user_id)
         stored = repo.password_hash(actor.user_id)
         assert user is not None
-        try:
-            _hasher.verify(stored or _DUMMY_HASH, current[:1000])
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise InvalidInput("Your current password is not right.") from None
-        hashed = _check_password(new, email=user.email, name=user.name)
+        if not _matches(ctx, stored, current):
+            raise InvalidInput("Your current password is not right.")
+        hashed = _check_password(ctx, new, email=user.email, name=user.name)
         repo.update_user(actor.user_id, password_hash=hashed)
         repo.revoke_sessions_of(
             actor.user_id, ctx.clock.now(), keep=hash_token(keep_token) if keep_token else None
@@ -526,7 +538,7 @@ def use_reset(ctx: AppContext, token: str, new_password: str, *, user_agent: str
             raise InvalidInput("That link has been used or has expired: please ask for a new one.")
         user = repo.get_user(reset.user_id)
         assert user is not None
-        hashed = _check_password(new_password, email=user.email, name=user.name)
+        hashed = _check_password(ctx, new_password, email=user.email, name=user.name)
         if not repo.use_reset(reset.id, now):
             raise InvalidInput("That link has been used already: please ask for a new one.")
         user = repo.update_user(user.id, password_hash=hashed, active=True)
@@ -545,10 +557,8 @@ def delete_account(ctx: AppContext, password: str) -> None:
     with ctx.session() as session:
         repo = AccountRepository(session)
         stored = repo.password_hash(actor.user_id)
-        try:
-            _hasher.verify(stored or _DUMMY_HASH, password[:1000])
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise InvalidInput("That password is not right, so nothing was deleted.") from None
+        if not _matches(ctx, stored, password):
+            raise InvalidInput("That password is not right, so nothing was deleted.")
         audit.note(session, ctx, "account_deleted", subject_name=actor.name)
         repo.delete_user(actor.user_id)
 
