@@ -163,8 +163,11 @@ def _dose_fields(dosage: Dosage) -> tuple[int, int, float, float]:
     return (dosage.sets, dosage.reps, float(dosage.hold_s), float(dosage.rest_s))
 
 
-def set_dosage(ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, reason: str) -> Program:
-    """Change one exercise's dose in a program (progression uses this), keeping the dose history."""
+def set_dosage(
+    ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, reason: str, *, by_rules: bool = False
+) -> Program:
+    """Change one exercise's dose in a program (progression uses this), keeping the dose history with
+    who made or approved the change (the acting person; nobody when ``by_rules`` applied it alone)."""
     program = get_program(ctx, slug)
     if program.dosage_for(exercise_id) is None:
         raise NotFound(f"the program {program.slug!r} has no exercise {exercise_id!r}")
@@ -173,7 +176,8 @@ def set_dosage(ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, rea
     if not reason.strip():
         raise InvalidInput("a dose change needs a reason")
     with ctx.repository() as repo:
-        repo.set_item_dosage(program.slug, exercise_id, dosage, reason.strip())
+        changed_by = None if by_rules or ctx.actor is None else ctx.actor.user_id
+        repo.set_item_dosage(program.slug, exercise_id, dosage, reason.strip(), changed_by=changed_by)
     return get_program(ctx, program.slug)
 
 
