@@ -170,12 +170,32 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("POST", "/safety/reminders"): ("patient", {"times": "08:00"}),
     ("GET", "/reminders.ics"): ("patient", None),
     ("WS", "/ws/live"): ("patient", None),
+    ("GET", "/messages"): ("patient", None),
+    ("POST", "/messages"): ("patient", {"body": "Hello"}),
+    ("POST", "/messages/read"): ("patient", {"up_to": 1}),
     # --- physiotherapists
     ("GET", "/clinic"): ("staff", None),
     ("POST", "/clinic/patients"): ("staff", {"name": "Matrix Patient"}),
     ("GET", "/clinic/patients/{patient_id}/invitation"): ("staff_patient", None),
     ("POST", "/clinic/patients/{patient_id}/invitation"): ("staff_patient", {}),
     ("POST", "/clinic/patients/{patient_id}/reset"): ("staff_patient", {}),
+    ("GET", "/clinic/patients/{patient_id}"): ("staff_patient", None),
+    ("GET", "/clinic/patients/{patient_id}/program"): ("staff_patient", None),
+    ("POST", "/clinic/patients/{patient_id}/program"): (
+        "staff_patient",
+        {"name": "Plan", "bridge.included": "yes"},
+    ),
+    ("POST", "/clinic/patients/{patient_id}/suggestions/{proposal_id}"): (
+        "staff_patient",
+        {"decision": "decline"},
+    ),
+    ("POST", "/clinic/patients/{patient_id}/clearance"): ("staff_patient", {"visit_date": "2026-01-01"}),
+    ("POST", "/clinic/patients/{patient_id}/questionnaires"): (
+        "staff_patient",
+        {"instrument": "odi", "every_days": 14},
+    ),
+    ("POST", "/clinic/patients/{patient_id}/messages"): ("staff_patient", {"body": "Hello"}),
+    ("POST", "/clinic/patients/{patient_id}/messages/read"): ("staff_patient", {"up_to": 1}),
     # --- admins
     ("GET", "/admin"): ("admin", None),
     ("POST", "/admin/physios"): ("admin", {"name": "Matrix Physio", "email": "matrix@clinic.example"}),
@@ -218,7 +238,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
 
         response = outcomes.submit_pain(a, 3)
         workouts.finish_workout(a, workout.id)
-        proposal = progression.pending_proposals(a)[0]
+        proposal = progression.list_proposals(a)[0]
         admin = ctx.acting(accounts.sign_in(ctx, "admin@clinic.example", PASSWORD).actor)
         values = {
             "workout_id": str(workout.id),

@@ -23,6 +23,7 @@ __all__ = [
     "adherence",
     "expected_workouts",
     "flags_for",
+    "is_flare",
     "sort_key",
 ]
 
@@ -103,6 +104,18 @@ def _usual_morning(pain: Sequence[tuple[datetime, int, str]], before: datetime) 
         return None
     middle = len(earlier) // 2
     return float(earlier[middle]) if len(earlier) % 2 else (earlier[middle - 1] + earlier[middle]) / 2
+
+
+def is_flare(pain: Sequence[tuple[datetime, int, str]], index: int) -> bool:
+    """Whether the ``index``-th rating is a flare: above 5 during exercise, or a next-morning rating
+    2 points or more above the person's usual next-morning pain before it."""
+    taken, score, moment = pain[index]
+    if moment == "during":
+        return score > PAIN_ACCEPTABLE_MAX
+    if moment == "next_morning":
+        usual = _usual_morning(pain, taken)
+        return usual is not None and score - usual >= MORNING_RISE_POINTS
+    return False
 
 
 def flags_for(facts: PatientFacts, *, inactive_days: int) -> tuple[Flag, ...]:

@@ -7,12 +7,12 @@ doubles a set. One workout is in progress at a time; starting again resumes it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from backcoach.domain.exercises import Dosage
-from backcoach.domain.programs import Program
+from backcoach.domain.programs import Program, ProgramItem
 from backcoach.domain.records import (
     PAIN_MOMENTS,
     PAIN_SCORE_RANGE,
@@ -50,7 +50,7 @@ __all__ = [
     "set_key",
     "skipped_exercises",
     "start_workout",
-    "workout_doses",
+    "workout_items",
     "workout_plan",
 ]
 
@@ -388,12 +388,17 @@ def workout_plan(ctx: AppContext, workout_id: int) -> tuple[Step, ...]:
     return plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
 
 
-def workout_doses(ctx: AppContext, workout_id: int) -> dict[str, Dosage]:
-    """Each exercise's dose in this workout (at its gentle end when the workout was eased)."""
+def workout_items(ctx: AppContext, workout_id: int) -> dict[str, ProgramItem]:
+    """Each exercise of this workout as its program has it: the dose (at its gentle end when the
+    workout was eased), the version and the physiotherapist's instruction."""
     workout = get_workout(ctx, workout_id)
     program = _program_of(ctx, workout)
-    ease = ease_dosage if workout.easier else (lambda dosage: dosage)
-    return {item.exercise_id: ease(item.dosage) for item in program.items}
+    return {
+        item.exercise_id: dataclasses.replace(item, dosage=ease_dosage(item.dosage))
+        if workout.easier
+        else item
+        for item in program.items
+    }
 
 
 def skipped_exercises(ctx: AppContext, workout: WorkoutRecord) -> tuple[str, ...]:

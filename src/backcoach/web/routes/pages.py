@@ -18,8 +18,18 @@ from fastapi.responses import RedirectResponse, Response
 from backcoach.domain.exercises import describe_dose
 from backcoach.domain.pain import load_pain_model
 from backcoach.domain.programs import describe_length
+from backcoach.domain.questionnaires import load_instruments
 from backcoach.domain.workouts import Step
-from backcoach.services import catalogue, export, history, programs, safety, workouts
+from backcoach.services import (
+    catalogue,
+    export,
+    history,
+    prescriptions,
+    programs,
+    safety,
+    workouts,
+    workspace,
+)
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
 from backcoach.web.deps import (
@@ -102,6 +112,10 @@ def today_page(request: Request, person: PersonDep) -> Response:
             "screen_again": status.screened and status.rescreen is not None and status.open_stop is None,
             "screen_url": screen_url("/"),
             "length": describe_length(program, ctx.catalogue) if program is not None else None,
+            "program_update": _program_update(ctx, program),
+            "unread_messages": workspace.unread_count(ctx) if ctx.settings.mode == "clinic" else 0,
+            "scheduled_due": workspace.due_questionnaires(ctx, _local_today()),
+            "instrument_names": {k: v.name for k, v in load_instruments().items()},
             "form_token": new_token(),
             "pain_zones": _pain_zones(),
         },
@@ -132,6 +146,16 @@ def checkin(
         url = "/?notice=checkin"
     tokens.remember(client_id, url)
     return _redirect(url)
+
+
+def _program_update(ctx: Any, program: Any) -> Any:
+    """The newest version of a prescribed program made by someone else, for two weeks after it."""
+    if program is None or program.prescription is None:
+        return None
+    update = prescriptions.latest_update(ctx)
+    if update is None or update.changed_by_id == ctx.person_id:
+        return None
+    return update if ctx.clock.now() - update.changed_at <= timedelta(days=14) else None
 
 
 # --- Exercise library -----------------------------------------------------------------------------
@@ -253,6 +277,7 @@ def workout_page(
     if gate is not None:
         return _redirect(gate)
     plan = workouts.workout_plan(ctx, workout_id)
+    items = workouts.workout_items(ctx, workout_id)
     exercise_ids = list(dict.fromkeys(s.exercise_id for s in plan if s.exercise_id))
     exercises = [catalogue.get_exercise(ctx, eid) for eid in exercise_ids]
     player = {
@@ -267,7 +292,11 @@ def workout_page(
         "pain_after": workout.pain_at("after"),
         "pain_zones": _pain_zones(),
         "pain_acceptable_max": load_pain_model().acceptable_max,
-        "doses": {eid: describe_dose(d) for eid, d in workouts.workout_doses(ctx, workout_id).items()},
+        "doses": {eid: describe_dose(item.dosage) for eid, item in items.items()},
+        "instructions": {eid: item.instruction for eid, item in items.items() if item.instruction},
+        "variants": {
+            eid: _variant_words(ctx, item) for eid, item in items.items() if item.variant != "standard"
+        },
         "easier": workout.easier,
         "sets_stored": len(workout.sets),
         "api": f"/api/workouts/{workout.id}",
@@ -287,6 +316,12 @@ def workout_page(
             "live_js": (STATIC_DIR / "js" / "live.js").is_file(),
         },
     )
+
+
+def _variant_words(ctx: Any, item: Any) -> str:
+    exercise = ctx.catalogue.get(item.exercise_id)
+    variant = exercise.easier if item.variant == "easier" else exercise.harder
+    return f"{variant.name}: {variant.description}"
 
 
 def _workout_summary(request: Request, ctx: CtxDep, workout: Any) -> Response:
