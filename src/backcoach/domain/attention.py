@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 __all__ = [
     "ADHERENCE_LOW",
     "FLAG_ORDER",
+    "PAIN_ACCEPTABLE_MAX",
+    "RECENT_DAYS",
     "Flag",
     "PatientFacts",
     "adherence",

@@ -13,14 +13,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from backcoach.domain.accounts import UserRecord
-from backcoach.domain.attention import Flag, PatientFacts, adherence, flags_for, sort_key
+from backcoach.domain.attention import (
+    PAIN_ACCEPTABLE_MAX,
+    RECENT_DAYS,
+    Flag,
+    PatientFacts,
+    adherence,
+    flags_for,
+    sort_key,
+)
 from backcoach.domain.outcomes import compare_scores
 from backcoach.domain.questionnaires import load_instruments
 from backcoach.domain.records import MessageRecord, ScheduleRecord
 from backcoach.services import audit
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, NotAllowed, NotSignedIn
-from backcoach.store.caseload import CaseloadRepository
+from backcoach.store.caseload import CaseloadRepository, DayBounds
 
 __all__ = [
     "MESSAGE_MAX_CHARS",
@@ -96,21 +104,27 @@ def _outcomes(rows: list[tuple[str, datetime, float]]) -> tuple[list[tuple[str, 
     return shown, worse
 
 
-def patient_summaries(ctx: AppContext, query: str = "") -> list[PatientSummary]:
+def patient_summaries(
+    ctx: AppContext, query: str = "", *, patient_id: int | None = None
+) -> list[PatientSummary]:
     """The acting physiotherapist's patients, those needing attention first (see
     ``backcoach.domain.attention``), then by name; ``query`` keeps those whose name or e-mail has
-    it. A handful of grouped queries whatever the number of patients."""
+    it (``patient_id``: that one patient alone). A handful of grouped queries whatever the number
+    of patients."""
     physio = _staff(ctx)
     now = ctx.clock.now()
     today = _local_day(now)
-    since_30 = _day_start(today - timedelta(days=29))
+    month = DayBounds.local(today - timedelta(days=29), today)
+    fortnight = DayBounds.local(today - timedelta(days=SPARKLINE_DAYS - 1), today)
+    recent = _day_start(today - timedelta(days=RECENT_DAYS - 1))
     with ctx.session() as session:
-        caseload = CaseloadRepository(session, physio)
+        caseload = CaseloadRepository(session, physio, patient_id)
         patients = caseload.patients()
         schedules = caseload.schedules()
-        workouts = caseload.workout_times(since_30)
-        last = caseload.last_workouts()
-        pain = caseload.pain(since_30)
+        workout_days = caseload.workout_days(month)
+        last = caseload.last_workouts(month.starts[0])
+        flare_pain = caseload.flare_pain(month.starts[0], recent, PAIN_ACCEPTABLE_MAX)
+        daily_pain = caseload.daily_pain(fortnight)
         stops = caseload.open_stops()
         advisories = caseload.advisories()
         waiting = caseload.suggestions("pending")
@@ -124,7 +138,7 @@ def patient_summaries(ctx: AppContext, query: str = "") -> list[PatientSummary]:
         if needle and needle not in patient.name.lower() and needle not in (patient.email or ""):
             continue
         times_per_day, days_per_week, start = schedules.get(patient.id, (1, 0, None))
-        days = [_local_day(t) for t in workouts.get(patient.id, [])]
+        days = sorted(workout_days.get(patient.id, ()))
         shown, worse = _outcomes(responses.get(patient.id, []))
         facts = PatientFacts(
             today=today,
@@ -133,7 +147,7 @@ def patient_summaries(ctx: AppContext, query: str = "") -> list[PatientSummary]:
             joined_on=_local_day(patient.privacy_accepted_at or patient.created_at),
             last_workout=last.get(patient.id),
             workout_days=days,
-            pain=pain.get(patient.id, []),
+            pain=flare_pain.get(patient.id, []),
             open_stop=stops.get(patient.id),
             advisory=patient.id in advisories,
             outcome_worse=worse,
@@ -141,14 +155,8 @@ def patient_summaries(ctx: AppContext, query: str = "") -> list[PatientSummary]:
             suggestions_waiting=waiting.get(patient.id, 0),
             unread_messages=unread.get(patient.id, 0),
         )
-        daily: dict[date, int] = {}
-        for taken, score, _moment in facts.pain:
-            day = _local_day(taken)
-            daily[day] = max(daily.get(day, 0), score)
-        sparkline = tuple(
-            (day, daily.get(day))
-            for day in (today - timedelta(days=n) for n in range(SPARKLINE_DAYS - 1, -1, -1))
-        )
+        daily = daily_pain.get(patient.id, {})
+        sparkline = tuple((day, daily.get(day)) for day in fortnight.days)
         summaries.append(
             PatientSummary(
                 patient=patient,

@@ -6,9 +6,11 @@ of 500 patients with a year of workouts each stays fast. No rules here."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from backcoach.domain.accounts import UserRecord
@@ -18,27 +20,53 @@ from backcoach.store.rows_accounts import user_record
 from backcoach.store.rows_safety import ProgressionProposalRow, QuestionnaireResponseRow, RedFlagScreenRow
 from backcoach.store.rows_workspace import MessageRow
 
-__all__ = ["CaseloadRepository", "Schedule"]
+__all__ = ["CaseloadRepository", "DayBounds", "Schedule"]
 
 ACTIVE_PROGRAM_KEY = "active_program"
 
 Schedule = tuple[int, int, date | None]  # times a day, days a week, start date
 
 
-class CaseloadRepository:
-    """Facts about every patient of one physiotherapist (``physio_id``)."""
+@dataclass(frozen=True)
+class DayBounds:
+    """Consecutive local days and when each starts (an aware datetime, so a change of clock time
+    in between is kept), to count rows per day in the database rather than row by row."""
 
-    def __init__(self, session: Session, physio_id: int) -> None:
+    days: tuple[date, ...]
+    starts: tuple[datetime, ...]
+    end: datetime
+
+    @classmethod
+    def local(cls, first: date, last: date) -> DayBounds:
+        count = (last - first).days + 1
+        days = tuple(first + timedelta(days=n) for n in range(count))
+        starts = tuple(_local_midnight(day) for day in days)
+        return cls(days, starts, _local_midnight(last + timedelta(days=1)))
+
+    def bit(self, column: Any) -> Any:
+        """SQL: 2 to the power of the index (into ``days``) of the day ``column`` falls on."""
+        whens = [(column < start, 1 << (n - 1)) for n, start in enumerate(self.starts) if n > 0]
+        last = 1 << (len(self.days) - 1)
+        return case(*whens, else_=last) if whens else literal(last)
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time()).astimezone()
+
+
+class CaseloadRepository:
+    """Facts about every patient of one physiotherapist (``physio_id``), or one of them."""
+
+    def __init__(self, session: Session, physio_id: int, patient_id: int | None = None) -> None:
         self.session = session
         self.physio_id = physio_id
-        self._mine = select(UserRow.id).where(UserRow.physio_id == physio_id, UserRow.role == "patient")
+        self._which = [UserRow.physio_id == physio_id, UserRow.role == "patient"]
+        if patient_id is not None:  # one patient's facts (their page), read the same way
+            self._which.append(UserRow.id == patient_id)
+        self._mine = select(UserRow.id).where(*self._which)
 
     def patients(self) -> list[UserRecord]:
-        rows = self.session.scalars(
-            select(UserRow)
-            .where(UserRow.physio_id == self.physio_id, UserRow.role == "patient")
-            .order_by(UserRow.name, UserRow.id)
-        )
+        rows = self.session.scalars(select(UserRow).where(*self._which).order_by(UserRow.name, UserRow.id))
         return [user_record(r) for r in rows]
 
     def schedules(self) -> dict[int, Schedule]:
@@ -54,36 +82,84 @@ class CaseloadRepository:
         )
         return {uid: (tpd, dpw, start) for uid, tpd, dpw, start in self.session.execute(query)}
 
-    def workout_times(self, since: datetime) -> dict[int, list[datetime]]:
-        """When each patient's workouts that count (finished, or with a set done) started."""
-        with_sets = select(SetRow.workout_id).where(SetRow.user_id.in_(self._mine)).distinct()
+    def workout_days(self, days: DayBounds) -> dict[int, set[date]]:
+        """The local days (of ``days``) on which each patient did a workout that counts (finished,
+        or with a set done): one row per patient, the days as the bits of a number summed in the
+        database, so the list stays quick however many workouts there are."""
+        has_set = select(SetRow.id).where(SetRow.workout_id == WorkoutRow.id).exists()
         query = (
-            select(WorkoutRow.user_id, WorkoutRow.started_at)
+            select(WorkoutRow.user_id, func.sum(distinct(days.bit(WorkoutRow.started_at))))
             .where(
                 WorkoutRow.user_id.in_(self._mine),
-                WorkoutRow.started_at >= since,
-                or_(WorkoutRow.status == "finished", WorkoutRow.id.in_(with_sets)),
+                WorkoutRow.started_at >= days.starts[0],
+                WorkoutRow.started_at < days.end,
+                or_(WorkoutRow.status == "finished", has_set),
             )
-            .order_by(WorkoutRow.started_at)
-        )
-        found: dict[int, list[datetime]] = defaultdict(list)
-        for uid, started in self.session.execute(query):
-            found[uid].append(as_utc(started))
-        return found
-
-    def last_workouts(self) -> dict[int, datetime]:
-        query = (
-            select(WorkoutRow.user_id, func.max(WorkoutRow.started_at))
-            .where(WorkoutRow.user_id.in_(self._mine), WorkoutRow.status != "abandoned")
             .group_by(WorkoutRow.user_id)
         )
-        return {uid: as_utc(last) for uid, last in self.session.execute(query) if last is not None}
+        return {
+            uid: {day for n, day in enumerate(days.days) if int(bits) >> n & 1}
+            for uid, bits in self.session.execute(query)
+        }
 
-    def pain(self, since: datetime) -> dict[int, list[tuple[datetime, int, str]]]:
+    def last_workouts(self, recent: datetime) -> dict[int, datetime]:
+        """When each patient last started a workout: read from the workouts since ``recent``, and
+        further back only for the patients with none since then."""
+        kept = WorkoutRow.status != "abandoned"
+        latest = select(WorkoutRow.user_id, func.max(WorkoutRow.started_at)).group_by(WorkoutRow.user_id)
+        found = {
+            uid: as_utc(last)
+            for uid, last in self.session.execute(
+                latest.where(WorkoutRow.user_id.in_(self._mine), WorkoutRow.started_at >= recent, kept)
+            )
+        }
+        recently = select(WorkoutRow.id).where(
+            WorkoutRow.user_id == UserRow.id, WorkoutRow.started_at >= recent, kept
+        )
+        idle = self._mine.where(~recently.exists())
+        found.update(
+            (uid, as_utc(last))
+            for uid, last in self.session.execute(latest.where(WorkoutRow.user_id.in_(idle), kept))
+            if last is not None
+        )
+        return found
+
+    def daily_pain(self, days: DayBounds) -> dict[int, dict[date, int]]:
+        """Each patient's highest pain rating of each local day of ``days`` (days with one): one row
+        per patient with a column per day."""
+        taken = PainRatingRow.taken_at
+        ends = (*days.starts[1:], days.end)
+        columns = [
+            func.max(case(((taken >= start) & (taken < end), PainRatingRow.score)))
+            for start, end in zip(days.starts, ends, strict=True)
+        ]
+        query = (
+            select(PainRatingRow.user_id, *columns)
+            .where(PainRatingRow.user_id.in_(self._mine), taken >= days.starts[0], taken < days.end)
+            .group_by(PainRatingRow.user_id)
+        )
+        return {
+            uid: {day: int(score) for day, score in zip(days.days, scores, strict=True) if score is not None}
+            for uid, *scores in self.session.execute(query)
+        }
+
+    def flare_pain(
+        self, since: datetime, recent: datetime, above: int
+    ) -> dict[int, list[tuple[datetime, int, str]]]:
+        """The ratings the flare rule reads: next-morning ratings since ``since`` (the usual
+        morning pain and its rises), and ratings during exercise above ``above`` since ``recent``."""
         query = (
             select(PainRatingRow.user_id, PainRatingRow.taken_at, PainRatingRow.score, PainRatingRow.moment)
-            .where(PainRatingRow.user_id.in_(self._mine), PainRatingRow.taken_at >= since)
-            .order_by(PainRatingRow.taken_at)
+            .where(
+                PainRatingRow.user_id.in_(self._mine),
+                or_(
+                    (PainRatingRow.moment == "next_morning") & (PainRatingRow.taken_at >= since),
+                    (PainRatingRow.moment == "during")
+                    & (PainRatingRow.score > above)
+                    & (PainRatingRow.taken_at >= recent),
+                ),
+            )
+            .order_by(PainRatingRow.taken_at, PainRatingRow.id)
         )
         found: dict[int, list[tuple[datetime, int, str]]] = defaultdict(list)
         for uid, taken, score, moment in self.session.execute(query):

@@ -72,14 +72,35 @@ def _patient_ctx(ctx: AppContext, patient_id: int) -> AppContext:
 # --- the patient list ----------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50  # patients per page of the list, those needing attention first
+
+
+def _list_context(ctx: AppContext, query: str, page: int) -> dict[str, Any]:
+    summaries = workspace.patient_summaries(ctx, query)
+    pages = max(1, -(-len(summaries) // PAGE_SIZE))
+    page = min(page, pages)
+    first = (page - 1) * PAGE_SIZE
+    return {
+        "title": "Your patients",
+        "summaries": summaries[first : first + PAGE_SIZE],
+        "total": len(summaries),
+        "needing_attention": sum(1 for s in summaries if s.flags),
+        "first": first + 1,
+        "page": page,
+        "pages": pages,
+        "query": query,
+        "flag_order": FLAG_ORDER,
+    }
+
+
 @router.get("/clinic")
-def clinic_home(request: Request, ctx: StaffCtx, q: Annotated[str, Query(max_length=100)] = "") -> Response:
-    summaries = workspace.patient_summaries(ctx, q)
-    return _page(
-        request,
-        "clinic/home.html",
-        {"title": "Your patients", "summaries": summaries, "query": q, "flag_order": FLAG_ORDER},
-    )
+def clinic_home(
+    request: Request,
+    ctx: StaffCtx,
+    q: Annotated[str, Query(max_length=100)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    return _page(request, "clinic/home.html", _list_context(ctx, q, page))
 
 
 @router.post("/clinic/patients")
@@ -92,14 +113,7 @@ def add_patient(
     try:
         invitation = accounts.add_patient(ctx, name, email or None)
     except InvalidInput as exc:
-        context = {
-            "title": "Your patients",
-            "summaries": workspace.patient_summaries(ctx),
-            "query": "",
-            "flag_order": FLAG_ORDER,
-            "error": str(exc),
-            "values": {"name": name, "email": email},
-        }
+        context = _list_context(ctx, "", 1) | {"error": str(exc), "values": {"name": name, "email": email}}
         return _page(request, "clinic/home.html", context, status_code=422)
     return _redirect(f"/clinic/patients/{invitation.patient.id}/invitation")
 
@@ -163,7 +177,7 @@ def patient_page(request: Request, ctx: StaffCtx, patient_id: int) -> Response:
     triples = [(p.taken_at, p.score, p.moment) for p in pain]
     worked = history.list_workouts(pctx, since=since)
     counting = [w for w in worked if history.workout_counts(w)]
-    summary = next((s for s in workspace.patient_summaries(ctx) if s.patient.id == patient_id), None)
+    summary = next(iter(workspace.patient_summaries(ctx, patient_id=patient_id)), None)
     with ctx.session() as session:
         audit.note(session, pctx, "record_opened")
     chart = {
