@@ -218,6 +218,40 @@ def test_pain_above_five_eases_the_dose_at_once_and_flags_it(clinic: tuple[AppCo
     (row,) = workspace.patient_summaries(physio)
     codes = [f.code for f in row.flags]
     assert "pain_flare" in codes and "dose_eased" in codes
+    # the patient may not answer it; the physiotherapist agrees, and it no longer flags the patient
+    with pytest.raises(NotAllowed):
+        progression.keep_applied(pat, applied[0].id)
+    kept = progression.keep_applied(_as_physio(physio, pat), applied[0].id, "ease off for a week")
+    assert kept.status == "applied" and kept.decided_by_name == "Sam Physio"
+    assert kept.decision_reason == "ease off for a week"
+    (row,) = workspace.patient_summaries(physio)
+    assert "dose_eased" not in [f.code for f in row.flags]
+    # the patient's Today says so: a new version of the prescription, by the physiotherapist
+    update = prescriptions.latest_update(pat)
+    assert update is not None and update.changed_by_name == "Sam Physio" and update.version == 2
+    assert list(update.changes) == ["Bridge: kept at 8 reps after pain (ease off for a week)"]
+    # and it is answered once
+    with pytest.raises(InvalidInput):
+        progression.keep_applied(_as_physio(physio, pat), applied[0].id)
+
+
+def test_the_physio_can_choose_another_dose_than_the_one_eased_after_pain(
+    clinic: tuple[AppContext, StepClock],
+) -> None:
+    ctx, clock = clinic
+    physio, (pat,) = _people(ctx)
+    mine = _as_physio(physio, pat)
+    program = prescriptions.prescribe(
+        mine, name="Plan", items=_items(ctx, bridge=10), times_per_day=1, days_per_week=7
+    )
+    _good_day(pat, clock, program.slug, during=7)
+    (eased,) = [p for p in progression.list_proposals(pat) if p.status == "applied"]
+    changed = progression.change_proposal(mine, eased.id, sets=1, reps=5, hold_s=0.0, reason="knee sore too")
+    assert changed.status == "changed"
+    assert programs.get_program(pat, program.slug).dosage_for("bridge").reps == 5  # type: ignore[union-attr]
+    update = prescriptions.latest_update(pat)
+    assert update is not None
+    assert list(update.changes) == ["Bridge: 8 reps → 5 reps (knee sore too)"]
 
 
 def test_the_patient_list_puts_who_needs_attention_first(clinic: tuple[AppContext, StepClock]) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "current_prescription",
     "latest_update",
     "list_templates",
+    "note_dose_change",
     "prescribe",
     "program_versions",
     "save_template",
@@ -173,6 +174,35 @@ def prescribe(
         saved = repo.get_program(slug, ctx.catalogue)
     assert saved is not None
     return saved
+
+
+def note_dose_change(ctx: AppContext, slug: str, lines: Sequence[str]) -> None:
+    """A physiotherapist changed (or agreed to) a dose of their patient's prescribed program outside
+    the editor, by answering a suggestion: a new version of the prescription saying what changed,
+    so the patient's Today page shows "Updated by ..." as after an edit. Nothing for a program that
+    is not prescribed, or a change made by the patient themself."""
+    if ctx.actor is None or not ctx.actor.is_staff or not lines:
+        return
+    with ctx.repository() as repo:
+        program = repo.get_program(slug, ctx.catalogue)
+        if program is None or program.prescription is None:
+            return
+        version = program.prescription.version + 1
+        changed = dataclasses.replace(
+            program, prescription=dataclasses.replace(program.prescription, version=version)
+        )
+        repo.save_program(changed)
+        program_id = repo.program_id(slug)
+        assert program_id is not None
+        repo.workspace.add_version(
+            program_id=program_id,
+            version=version,
+            changed_at=ctx.clock.now(),
+            changed_by=ctx.actor.user_id,
+            changed_by_name=ctx.actor.name,
+            changes=list(lines),
+            snapshot=_snapshot(changed),
+        )
 
 
 def _dose(item: ProgramItem) -> tuple[int, int, float, float]:

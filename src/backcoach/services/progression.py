@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from backcoach.domain.exercises import describe_dose
 from backcoach.domain.programs import DosageError, Program, change_dosage, check_dosage_ranges
 from backcoach.domain.progression import (
     Decision,
@@ -25,6 +26,7 @@ from backcoach.domain.records import WorkoutRecord
 from backcoach.services import audit
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, NotAllowed, NotFound
+from backcoach.services.prescriptions import note_dose_change
 from backcoach.services.programs import active_program, dose_history, get_program, set_dosage
 from backcoach.services.safety import safety_repository
 
@@ -34,6 +36,7 @@ __all__ = [
     "change_proposal",
     "decline_proposal",
     "exercise_outcomes",
+    "keep_applied",
     "list_proposals",
     "may_answer",
     "pending_proposals",
@@ -307,6 +310,7 @@ def accept_proposal(ctx: AppContext, proposal_id: int, reason: str | None = None
                 f"the dose of {proposal.exercise_id} changed since suggestion {proposal_id}; "
                 "run `backcoach progress` for a fresh one"
             )
+        before = _dose_words(ctx, proposal)
         _change_dose(
             ctx,
             proposal,
@@ -315,6 +319,9 @@ def accept_proposal(ctx: AppContext, proposal_id: int, reason: str | None = None
             proposal.hold_s_after,
             proposal.explanation,
         )
+        if ctx.actor is not None and ctx.actor.user_id != ctx.user_id:
+            after = _dose_words(ctx, proposal)
+            note_dose_change(ctx, proposal.program_slug, [f"{_name(ctx, proposal)}: {before} → {after}"])
     return _answer(ctx, proposal_id, "accepted", reason)
 
 
@@ -323,14 +330,57 @@ def change_proposal(
 ) -> ProposalRecord:
     """A physiotherapist answers a suggestion with another dose of their choosing (within the
     catalogue's ranges), with their reason."""
-    proposal = _pending(ctx, proposal_id)
     if ctx.actor is None or ctx.actor.user_id == ctx.user_id:
         raise NotAllowed("Only a physiotherapist can choose another dose.")
+    proposal = _awaiting_physio(ctx, proposal_id)
     words = " ".join(reason.split())
     if not words:
         raise InvalidInput("Please say why, in a few words.")
+    before = _dose_words(ctx, proposal)
     _change_dose(ctx, proposal, sets, reps, hold_s, f"changed by {ctx.actor.name}: {words}")
+    after = _dose_words(ctx, proposal)
+    note_dose_change(ctx, proposal.program_slug, [f"{_name(ctx, proposal)}: {before} → {after} ({words})"])
     return _answer(ctx, proposal_id, "changed", words)
+
+
+def keep_applied(ctx: AppContext, proposal_id: int, reason: str | None = None) -> ProposalRecord:
+    """A physiotherapist agrees with an easier dose the rules applied at once after pain: it stays,
+    marked as seen and agreed by them (with their reason), and no longer flags the patient."""
+    if ctx.actor is None or ctx.actor.user_id == ctx.user_id:
+        raise NotAllowed("Only a physiotherapist can agree to this change.")
+    proposal = _awaiting_physio(ctx, proposal_id)
+    if proposal.status != "applied":
+        raise InvalidInput("This suggestion is waiting for an answer: accept, change or decline it.")
+    words = " ".join((reason or "").split())
+    note_dose_change(
+        ctx,
+        proposal.program_slug,
+        [
+            f"{_name(ctx, proposal)}: kept at {_dose_words(ctx, proposal)} after pain"
+            + (f" ({words})" if words else "")
+        ],
+    )
+    return _answer(ctx, proposal_id, "applied", words or "agreed")
+
+
+def _awaiting_physio(ctx: AppContext, proposal_id: int) -> ProposalRecord:
+    """A suggestion waiting for an answer, or an easier dose applied at once not yet looked at."""
+    with safety_repository(ctx) as srepo:
+        proposal = srepo.get_proposal(proposal_id)
+    if proposal is None:
+        raise NotFound(f"no suggestion number {proposal_id}")
+    if proposal.status == "applied" and not proposal.decided_by_name:
+        return proposal
+    return _pending(ctx, proposal_id)
+
+
+def _name(ctx: AppContext, proposal: ProposalRecord) -> str:
+    return ctx.catalogue.get(proposal.exercise_id).name
+
+
+def _dose_words(ctx: AppContext, proposal: ProposalRecord) -> str:
+    dosage = get_program(ctx, proposal.program_slug).dosage_for(proposal.exercise_id)
+    return describe_dose(dosage) if dosage is not None else "not in the program"
 
 
 def decline_proposal(ctx: AppContext, proposal_id: int, reason: str | None = None) -> ProposalRecord:

@@ -202,6 +202,8 @@ class CaseloadRepository:
         )
         if since is not None:
             query = query.where(ProgressionProposalRow.decided_at >= since)
+        if status == "applied":  # applied at once by the rules: until the physiotherapist looked
+            query = query.where(ProgressionProposalRow.decided_by.is_(None))
         return {uid: int(n) for uid, n in self.session.execute(query)}
 
     def unread_from_patients(self) -> dict[int, int]:

@@ -448,7 +448,14 @@ class SafetyRepository:
         row = self.session.get(ProgressionProposalRow, proposal_id)
         if row is None or row.user_id != self.user_id:
             return None
-        return _proposal(row)
+        return _proposal(row, self._name(row.decided_by))
+
+    def _name(self, user_id: int | None) -> str | None:
+        return (
+            None
+            if user_id is None
+            else self.session.scalar(select(UserRow.name).where(UserRow.id == user_id))
+        )
 
     def answer_proposal(
         self,
@@ -467,4 +474,4 @@ class SafetyRepository:
         row.decided_by = decided_by
         row.decision_reason = reason
         self.session.flush()
-        return _proposal(row)
+        return _proposal(row, self._name(decided_by))

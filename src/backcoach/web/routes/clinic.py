@@ -205,6 +205,9 @@ def patient_page(request: Request, ctx: StaffCtx, patient_id: int) -> Response:
         "screens": safety.list_screens(pctx)[::-1],
         "screen_words": safety.screen_questions(),
         "pending": progression.pending_proposals(pctx),
+        "eased": [
+            p for p in progression.list_proposals(pctx) if p.status == "applied" and not p.decided_by_name
+        ],
         "answered": [
             p for p in progression.list_proposals(pctx) if p.status not in ("pending", "superseded")
         ][::-1][:20],
@@ -362,6 +365,8 @@ def answer_suggestion(
     pctx = _patient_ctx(ctx, patient_id)
     if decision == "accept":
         progression.accept_proposal(pctx, proposal_id, reason)
+    elif decision == "keep":
+        progression.keep_applied(pctx, proposal_id, reason)
     elif decision == "decline":
         progression.decline_proposal(pctx, proposal_id, reason)
     elif decision == "change":
@@ -371,7 +376,7 @@ def answer_suggestion(
             pctx, proposal_id, sets=sets, reps=reps, hold_s=hold_s or 0.0, reason=reason
         )
     else:
-        raise InvalidInput("Answer with accept, change or decline.")
+        raise InvalidInput("Answer with accept, keep, change or decline.")
     return _redirect(f"/clinic/patients/{patient_id}?notice=answered#doses")
 
 
