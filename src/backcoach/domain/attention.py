@@ -5,7 +5,8 @@ The rules (docs/safety.md, "With a physiotherapist"): first an open red-flag sto
 then a pain flare (pain above 5 during exercise, or next-morning pain 2 points or more above the
 usual); no workout for ``inactive_days`` (a setting) when some were prescribed; adherence under 50%
 of the prescribed workouts over 14 days; an outcome score that got meaningfully worse; a dose
-change applied at once after pain (to look at); a dose suggestion waiting; unread messages.
+change applied at once after pain (to look at); a dose suggestion waiting; unread messages; no
+program prescribed yet.
 Adherence is measured against what was prescribed (workouts per week), never against every day.
 """
 
@@ -40,6 +41,7 @@ FLAG_ORDER: tuple[str, ...] = (
     "dose_eased",
     "suggestion_waiting",
     "unread_messages",
+    "no_program",
     "advisory",
 )
 ADHERENCE_LOW = 0.5  # under half the prescribed workouts (clinical rules)
@@ -61,7 +63,7 @@ class Flag:
 class PatientFacts:
     """What the rules need to know about one patient, gathered by the services.
 
-    ``workout_days`` are the local days with a workout that counts (oldest first);
+    ``workout_days`` are the local days of the workouts that count, a day once per workout;
     ``pain`` is (taken_at, score, moment) of recent ratings; ``outcome_worse`` names the measures
     whose latest score is meaningfully worse than the first.
     """
@@ -79,24 +81,27 @@ class PatientFacts:
     doses_eased: int = 0
     suggestions_waiting: int = 0
     unread_messages: int = 0
+    needs_program: bool = False  # joined, and nothing prescribed yet
 
 
-def expected_workouts(workouts_per_week: int, days: int, *, first_day: date, today: date) -> float:
-    """Workouts prescribed in the ``days`` up to ``today``, counting only days since ``first_day``."""
-    window_start = today - timedelta(days=days - 1)
-    start = max(window_start, first_day)
-    covered = (today - start).days + 1
+def expected_workouts(workouts_per_week: int, first_day: date, last_day: date) -> float:
+    """Workouts prescribed from ``first_day`` to ``last_day``, both included (none when empty)."""
+    covered = (last_day - first_day).days + 1
     return max(0.0, workouts_per_week * covered / 7.0)
 
 
 def adherence(facts: PatientFacts, days: int) -> float | None:
-    """Workouts done over workouts prescribed in the last ``days`` days (None when none were due)."""
-    first = max(facts.program_start or facts.joined_on, facts.joined_on)
-    expected = expected_workouts(facts.workouts_per_week, days, first_day=first, today=facts.today)
+    """Workouts done over workouts prescribed in the last ``days`` days, counted from the program's
+    start (None when none were due yet). Today counts once a workout is done today: a day is not
+    missed before it is over."""
+    last = facts.today if facts.today in facts.workout_days else facts.today - timedelta(days=1)
+    first = max(
+        facts.program_start or facts.joined_on, facts.joined_on, facts.today - timedelta(days=days - 1)
+    )
+    expected = expected_workouts(facts.workouts_per_week, first, last)
     if expected < 1:
         return None
-    since = facts.today - timedelta(days=days - 1)
-    done = sum(1 for day in facts.workout_days if since <= day <= facts.today)
+    done = sum(1 for day in facts.workout_days if first <= day <= last)
     return min(1.0, done / expected)
 
 
@@ -158,6 +163,8 @@ def flags_for(facts: PatientFacts, *, inactive_days: int) -> tuple[Flag, ...]:
         flags.append(Flag("suggestion_waiting", str(facts.suggestions_waiting)))
     if facts.unread_messages:
         flags.append(Flag("unread_messages", str(facts.unread_messages)))
+    if facts.needs_program:
+        flags.append(Flag("no_program"))
     if facts.advisory:
         flags.append(Flag("advisory"))
     return tuple(flags)

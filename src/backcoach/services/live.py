@@ -456,6 +456,7 @@ class LiveCoach:
             hold_s=round(per_hold_s, 1),
             source="camera",
             client_id=live_set.client_id,
+            camera_reps=reps,
         )
         self._set = replace(live_set, reps=reps, hold_s=per_hold_s)
 

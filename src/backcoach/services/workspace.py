@@ -138,7 +138,7 @@ def patient_summaries(
         if needle and needle not in patient.name.lower() and needle not in (patient.email or ""):
             continue
         times_per_day, days_per_week, start = schedules.get(patient.id, (1, 0, None))
-        days = sorted(workout_days.get(patient.id, ()))
+        days = sorted(day for day, n in workout_days.get(patient.id, {}).items() for _ in range(n))
         shown, worse = _outcomes(responses.get(patient.id, []))
         facts = PatientFacts(
             today=today,
@@ -150,6 +150,7 @@ def patient_summaries(
             pain=flare_pain.get(patient.id, []),
             open_stop=stops.get(patient.id),
             advisory=patient.id in advisories,
+            needs_program=patient.active and patient.id not in schedules,
             outcome_worse=worse,
             doses_eased=eased.get(patient.id, 0),
             suggestions_waiting=waiting.get(patient.id, 0),

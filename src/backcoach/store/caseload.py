@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, distinct, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from backcoach.domain.accounts import UserRecord
@@ -43,11 +43,10 @@ class DayBounds:
         starts = tuple(_local_midnight(day) for day in days)
         return cls(days, starts, _local_midnight(last + timedelta(days=1)))
 
-    def bit(self, column: Any) -> Any:
-        """SQL: 2 to the power of the index (into ``days``) of the day ``column`` falls on."""
-        whens = [(column < start, 1 << (n - 1)) for n, start in enumerate(self.starts) if n > 0]
-        last = 1 << (len(self.days) - 1)
-        return case(*whens, else_=last) if whens else literal(last)
+    def bucket(self, column: Any) -> Any:
+        """SQL: the index (into ``days``) of the day ``column`` falls on."""
+        whens = [(column < start, n - 1) for n, start in enumerate(self.starts) if n > 0]
+        return case(*whens, else_=len(self.days) - 1) if whens else literal(0)
 
 
 def _local_midnight(day: date) -> datetime:
@@ -70,7 +69,8 @@ class CaseloadRepository:
         return [user_record(r) for r in rows]
 
     def schedules(self) -> dict[int, Schedule]:
-        """Each patient's active program: times a day, days a week, and its start date."""
+        """Each patient's prescribed program, when it is the active one: times a day, days a week,
+        and its start date. (Adherence is measured against what was prescribed, nothing else.)"""
         query = (
             select(
                 SettingRow.user_id, ProgramRow.times_per_day, ProgramRow.days_per_week, ProgramRow.start_date
@@ -78,29 +78,33 @@ class CaseloadRepository:
             .join(
                 ProgramRow, (ProgramRow.user_id == SettingRow.user_id) & (ProgramRow.slug == SettingRow.value)
             )
-            .where(SettingRow.key == ACTIVE_PROGRAM_KEY, SettingRow.user_id.in_(self._mine))
+            .where(
+                SettingRow.key == ACTIVE_PROGRAM_KEY,
+                SettingRow.user_id.in_(self._mine),
+                ProgramRow.prescribed_by.is_not(None),
+            )
         )
         return {uid: (tpd, dpw, start) for uid, tpd, dpw, start in self.session.execute(query)}
 
-    def workout_days(self, days: DayBounds) -> dict[int, set[date]]:
-        """The local days (of ``days``) on which each patient did a workout that counts (finished,
-        or with a set done): one row per patient, the days as the bits of a number summed in the
-        database, so the list stays quick however many workouts there are."""
+    def workout_days(self, days: DayBounds) -> dict[int, dict[date, int]]:
+        """How many workouts that count (finished, or with a set done) each patient did on each
+        local day of ``days``: counted in the database, a row per patient and day."""
         has_set = select(SetRow.id).where(SetRow.workout_id == WorkoutRow.id).exists()
+        bucket = days.bucket(WorkoutRow.started_at)
         query = (
-            select(WorkoutRow.user_id, func.sum(distinct(days.bit(WorkoutRow.started_at))))
+            select(WorkoutRow.user_id, bucket, func.count())
             .where(
                 WorkoutRow.user_id.in_(self._mine),
                 WorkoutRow.started_at >= days.starts[0],
                 WorkoutRow.started_at < days.end,
                 or_(WorkoutRow.status == "finished", has_set),
             )
-            .group_by(WorkoutRow.user_id)
+            .group_by(WorkoutRow.user_id, bucket)
         )
-        return {
-            uid: {day for n, day in enumerate(days.days) if int(bits) >> n & 1}
-            for uid, bits in self.session.execute(query)
-        }
+        found: dict[int, dict[date, int]] = defaultdict(dict)
+        for uid, index, count in self.session.execute(query):
+            found[uid][days.days[index]] = int(count)
+        return found
 
     def last_workouts(self, recent: datetime) -> dict[int, datetime]:
         """When each patient last started a workout: read from the workouts since ``recent``, and

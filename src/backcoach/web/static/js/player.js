@@ -327,9 +327,12 @@
     var dose = $("step-dose");
     dose.hidden = !(s.kind === "intro" && data.doses && data.doses[s.exercise_id]);
     dose.textContent = dose.hidden ? "" : "Today: " + data.doses[s.exercise_id];
-    // The physiotherapist's own words for this exercise, and the version they chose, on its introduction.
+    // The physiotherapist's own words for this exercise (on its introduction and while doing it),
+    // and the version they chose (on its introduction).
     var note = $("step-instruction");
-    var words = s.kind === "intro" ? [(data.variants || {})[s.exercise_id], (data.instructions || {})[s.exercise_id]] : [];
+    var instruction = (data.instructions || {})[s.exercise_id];
+    var words = s.kind === "intro" ? [(data.variants || {})[s.exercise_id], instruction]
+      : (s.kind === "rest" ? [] : [instruction]);
     words = words.filter(Boolean);
     note.hidden = !words.length;
     note.textContent = words.join(" ");
