@@ -7,6 +7,7 @@ Nothing to configure by default: SQLite in the user's data directory. A clinic p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     # How many times faster than real time workout timers run (50 = fifty times faster); for tests.
     clock_speed: float = 1.0
     max_ws_message_bytes: int = 2_000_000
+    # Where live camera pose runs: in the person's browser (the video never leaves the device;
+    # the server falls back to its own pose when the browser cannot run the model), or always
+    # on the server (the browser sends JPEG frames).
+    live_pose: Literal["browser", "server"] = "browser"
 
     @field_validator("port")
     @classmethod

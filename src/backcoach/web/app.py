@@ -4,8 +4,10 @@ The ``AppContext`` (catalogue, database, the local user) is opened once in the l
 kept on ``app.state.ctx``. Every unsafe request passes the same-origin check
 (``backcoach.web.same_origin``), so another website cannot post to backcoach. Front-end
 libraries come from the repo's ``node_modules`` (installed by ``npm ci`` from the pinned
-package-lock.json) and are served at ``/vendor/<package>/``; nothing is ever loaded from a CDN,
-so the app and its API docs work offline.
+package-lock.json) and are served at ``/vendor/<package>/``, and the browser's pose model (built
+from the mediapipe wheel by ``scripts/setup.sh``) at ``/models/``; nothing is ever loaded from a
+CDN, so the app and its API docs work offline, and the Content-Security-Policy keeps every
+connection of our pages on our own origin (``backcoach.web.content_policy``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import importlib
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +29,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backcoach.config import Settings
+from backcoach.pose.pool import EstimatorPool
+from backcoach.pose.task_model import TASK_FILE_NAME
 from backcoach.services.context import open_app
 from backcoach.services.errors import (
     BackcoachError,
@@ -34,17 +39,21 @@ from backcoach.services.errors import (
     SafetyStop,
     StorageUnavailable,
 )
+from backcoach.web.content_policy import ContentSecurityPolicyMiddleware
 from backcoach.web.idempotency import FormTokens
 from backcoach.web.routes import ROUTERS
 from backcoach.web.same_origin import SameOriginMiddleware
 from backcoach.web.templating import STATIC_DIR, templates
 
-__all__ = ["VENDOR_PACKAGES", "create_app", "node_modules_dir"]
+__all__ = ["POSE_MODEL_URL", "VENDOR_PACKAGES", "create_app", "node_modules_dir", "pose_model_file"]
 
 log = logging.getLogger(__name__)
 
 # The npm packages served at /vendor/<name>/ (pinned in package.json / package-lock.json).
-VENDOR_PACKAGES: tuple[str, ...] = ("plotly.js-dist-min", "swagger-ui-dist")
+VENDOR_PACKAGES: tuple[str, ...] = ("@mediapipe/tasks-vision", "plotly.js-dist-min", "swagger-ui-dist")
+POSE_MODEL_URL = f"/models/{TASK_FILE_NAME}"
+# Database writes of live camera connections (a counted rep, a hold's seconds), off the event loop.
+_LIVE_STORE_THREADS = 4
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 _LIVE_MODULE = "backcoach.web.live"
@@ -57,6 +66,11 @@ def node_modules_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return _REPO_ROOT / "node_modules"
+
+
+def pose_model_file() -> Path:
+    """The browser's pose model, as ``scripts/setup.sh`` builds it (``build/models`` in the repo)."""
+    return _REPO_ROOT / "build" / "models" / TASK_FILE_NAME
 
 
 def _error_status(exc: BackcoachError) -> int:
@@ -213,9 +227,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = open_app(settings)
         app.state.ctx = ctx
+        app.state.pose_pool = EstimatorPool()
+        app.state.live_store = ThreadPoolExecutor(_LIVE_STORE_THREADS, thread_name_prefix="backcoach-live")
         try:
             yield
         finally:
+            app.state.live_store.shutdown(wait=True)
+            app.state.pose_pool.close()
             ctx.close()
 
     app = FastAPI(
@@ -230,6 +248,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.form_tokens = FormTokens()
     # Forms and API changes are accepted only from backcoach's own pages (no cross-site requests).
     app.add_middleware(SameOriginMiddleware)
+    app.add_middleware(ContentSecurityPolicyMiddleware)
 
     _install_error_handlers(app)
     _install_docs(app)
@@ -241,6 +260,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             StaticFiles(directory=vendor / package, check_dir=False),
             name=f"vendor-{package}",
         )
+    model = pose_model_file()
+    app.state.pose_model_url = POSE_MODEL_URL if model.is_file() else None
+    if settings.live_pose == "browser" and app.state.pose_model_url is None:
+        log.warning("%s is missing (run scripts/setup.sh): live pose runs on the server", model)
+    app.mount("/models", StaticFiles(directory=model.parent, check_dir=False), name="models")
     for router in ROUTERS:
         app.include_router(router)
     _install_safety_handlers(app)

@@ -265,6 +265,8 @@ def workout_page(
             "player": player,
             "figures": {e.id: render_figure(e, css_class="figure") for e in exercises},
             "live_js": (STATIC_DIR / "js" / "live.js").is_file(),
+            # Pose in the browser when the model is built and the server allows it.
+            "live_pose_model": request.app.state.pose_model_url if settings.live_pose == "browser" else None,
         },
     )
 
