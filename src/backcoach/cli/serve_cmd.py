@@ -30,6 +30,9 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the app in your web browser once it is up.")
     ] = True,
+    workers: Annotated[
+        int, typer.Option(help="Web processes sharing the port (a clinic server: about one per core).", min=1)
+    ] = 1,
 ) -> None:
     """Start the web app: guided workouts, the exercise library, history and settings in your browser."""
     import uvicorn
@@ -51,11 +54,20 @@ def serve(
     typer.echo(f"backcoach is running at {url} (Ctrl-C to stop)")
     if open_browser and _has_desktop():
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
+    # Camera frames are small binary landmarks or JPEGs: compressing them costs more than it saves.
+    options: dict[str, object] = {"log_level": "warning", "ws_per_message_deflate": False}
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **options)  # type: ignore[arg-type]
+        return
+    # Each process builds its app from the same BACKCOACH_* environment (the overrides included).
+    os.environ["BACKCOACH_HOST"], os.environ["BACKCOACH_PORT"] = settings.host, str(settings.port)
     uvicorn.run(
-        create_app(settings),
+        "backcoach.web.app:create_app",
+        factory=True,
         host=settings.host,
         port=settings.port,
-        log_level="warning",
+        workers=workers,
+        **options,  # type: ignore[arg-type]
     )
 
 

@@ -30,7 +30,7 @@ from backcoach.services.catalogue import get_exercise
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
 from backcoach.services.safety import ensure_can_exercise
-from backcoach.services.workouts import get_workout, record_set
+from backcoach.services.workouts import record_set, stored_step
 
 __all__ = [
     "FRAMING_WORDS",
@@ -296,11 +296,10 @@ class LiveCoach:
         exercise = get_exercise(self._ctx, exercise_id)
         # A red flag raised mid-workout (pain spreading down a leg...) stops the camera coach too.
         ensure_can_exercise(self._ctx)
-        workout = get_workout(self._ctx, workout_id)
-        if workout.status != "in_progress":
-            raise InvalidInput("this workout is already over: start or resume one to use the camera")
         row_id = client_id or camera_client_id(workout_id, exercise.id, set_number, side)
-        stored = next((s for s in workout.sets if s.client_id == row_id), None)
+        status, stored = stored_step(self._ctx, workout_id, row_id)
+        if status != "in_progress":
+            raise InvalidInput("this workout is already over: start or resume one to use the camera")
         self._base_reps = stored.reps if stored else 0
         self._base_hold_total_s = stored.total_hold_s if stored else 0.0
         self._exercise = exercise

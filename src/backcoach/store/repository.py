@@ -277,19 +277,34 @@ class Repository:
 
     # --- workouts ----------------------------------------------------------------------------
 
-    def _workout_row(self, workout_id: int) -> WorkoutRow | None:
-        return self.session.scalars(
-            select(WorkoutRow)
-            .where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
-            .options(
+    def _workout_row(self, workout_id: int, *, with_rows: bool = True) -> WorkoutRow | None:
+        query = select(WorkoutRow).where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
+        if with_rows:
+            query = query.options(
                 selectinload(WorkoutRow.sets),
                 selectinload(WorkoutRow.pain_ratings),
                 selectinload(WorkoutRow.notes),
             )
+        return self.session.scalars(query).first()
+
+    def workout_status(self, workout_id: int) -> str | None:
+        """The workout's status (None when there is no such workout), without loading its rows."""
+        status: str | None = self.session.scalars(
+            select(WorkoutRow.status).where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
         ).first()
+        return status
 
     def workout_exists(self, workout_id: int) -> bool:
-        return self._workout_row(workout_id) is not None
+        return self.workout_status(workout_id) is not None
+
+    def set_by_client_id(self, workout_id: int, client_id: str) -> SetRecord | None:
+        """The set of this workout stored under ``client_id``, if any."""
+        row = self.session.scalars(
+            select(SetRow).where(
+                SetRow.user_id == self.user_id, SetRow.workout_id == workout_id, SetRow.client_id == client_id
+            )
+        ).first()
+        return _set_record(row) if row is not None else None
 
     def get_workout(self, workout_id: int) -> WorkoutRecord | None:
         row = self._workout_row(workout_id)
@@ -316,7 +331,7 @@ class Repository:
         )
 
     def set_workout_status(self, workout_id: int, status: str, finished_at: datetime | None) -> bool:
-        row = self._workout_row(workout_id)
+        row = self._workout_row(workout_id, with_rows=False)
         if row is None:
             return False
         row.status = status

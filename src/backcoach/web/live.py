@@ -140,6 +140,8 @@ class _Connection:
         self._in_pool = False
         self._store = store
         self._pending: _Frame | None = None
+        # A frame is being answered (by the receive loop or the frames task): one at a time.
+        self._busy = False
         self._wake = asyncio.Event()
         self._send_lock = asyncio.Lock()
         self._open = True
@@ -306,7 +308,16 @@ class _Connection:
     # ---- frames ---------------------------------------------------------------------
 
     async def _offer(self, frame: _Frame) -> None:
-        """Keep only the newest waiting frame; an older one waiting is dropped (and told so)."""
+        """Analyse a landmarks frame at once when nothing is in hand; otherwise keep only the newest
+        waiting frame (an older one waiting is dropped, and told so) for the frames task."""
+        if frame.pose is not None and not self._busy and self._pending is None:
+            # The common case: no hop to the frames task, the reply goes out from here.
+            self._busy = True
+            try:
+                await self._answer(frame)
+            finally:
+                self._busy = False
+            return
         old, self._pending = self._pending, frame
         self._wake.set()
         if old is not None:
@@ -334,23 +345,34 @@ class _Connection:
         body["server_ms"] = round((time.perf_counter() - frame.received_at) * 1000.0, 1)
         return body
 
+    async def _answer(self, frame: _Frame) -> None:
+        try:
+            body = await self._feedback(frame)
+        except BackcoachError as exc:
+            await self._send_error(str(exc), frame.frame_id)
+            return
+        except Exception:
+            log.exception("live frame %s failed", frame.frame_id)
+            await self._send_error("That frame could not be analysed; on to the next.", frame.frame_id)
+            return
+        await self._send(body)
+
     async def _process_frames(self) -> None:
         while self._open:
             await self._wake.wait()
             self._wake.clear()
+            if self._busy:  # the receive loop is answering a frame: it wakes us when done
+                continue
             frame, self._pending = self._pending, None
             if frame is None:
                 continue
+            self._busy = True
             try:
-                body = await self._feedback(frame)
-            except BackcoachError as exc:
-                await self._send_error(str(exc), frame.frame_id)
-                continue
-            except Exception:
-                log.exception("live frame %s failed", frame.frame_id)
-                await self._send_error("That frame could not be analysed; on to the next.", frame.frame_id)
-                continue
-            await self._send(body)
+                await self._answer(frame)
+            finally:
+                self._busy = False
+                if self._pending is not None:
+                    self._wake.set()
 
 
 @router.websocket(LIVE_PATH)
