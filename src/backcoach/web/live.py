@@ -53,7 +53,7 @@ import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
-from backcoach.pose.pool import EstimatorPool
+from backcoach.pose.pool import EstimatorPool, release_free_memory
 from backcoach.services.context import AppContext
 from backcoach.services.errors import BackcoachError, InvalidInput
 from backcoach.services.live import LiveCoach, check_image_size
@@ -145,6 +145,11 @@ class _Connection:
         self._wake = asyncio.Event()
         self._send_lock = asyncio.Lock()
         self._open = True
+
+    @property
+    def used_pose_pool(self) -> bool:
+        """This camera sent pictures for the server's pose."""
+        return self._in_pool
 
     # ---- running --------------------------------------------------------------------
 
@@ -384,4 +389,8 @@ async def live_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     state = websocket.app.state
     max_bytes = int(state.settings.max_ws_message_bytes)
-    await _Connection(websocket, state.ctx, max_bytes, state.pose_pool, state.live_store).run()
+    connection = _Connection(websocket, state.ctx, max_bytes, state.pose_pool, state.live_store)
+    await connection.run()
+    if connection.used_pose_pool and state.pose_pool.members == 0:
+        del connection  # its frames and buffers go first: then the freed memory goes back to the system
+        await asyncio.get_running_loop().run_in_executor(state.live_store, release_free_memory)
