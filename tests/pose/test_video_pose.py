@@ -3,6 +3,7 @@ and the analysis counts what one tracker over the whole video counts."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ def test_a_long_video_is_cut_into_consecutive_parts(clips_dir: Path) -> None:
     info = probe_video(clips_dir / BRIDGE_CLIP)
     plan = plan_parts(info, 2)
     assert plan[0][0] == 0 and plan[-1][1] is None
-    assert all(stop == start for (_, stop), (start, _) in zip(plan, plan[1:], strict=False))
+    assert all(stop == start for (_, stop), (start, _) in itertools.pairwise(plan))
     short = probe_video(clips_dir / "fitcircuit_deadbug_side.mp4")  # 25 frames: not worth two models
     assert plan_parts(short, 2) == [(0, None)]
 
