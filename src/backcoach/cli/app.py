@@ -18,6 +18,7 @@ from backcoach.cli import (
     program_cmd,
     safety_cmd,
     serve_cmd,
+    worker_cmd,
     workout_cmd,
 )
 from backcoach.services.errors import BackcoachError
@@ -32,7 +33,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (catalogue_cmd, program_cmd, workout_cmd, history_cmd, analyse_cmd, safety_cmd, serve_cmd):
+for _module in (
+    catalogue_cmd,
+    program_cmd,
+    workout_cmd,
+    history_cmd,
+    analyse_cmd,
+    safety_cmd,
+    serve_cmd,
+    worker_cmd,
+):
     _module.register(app)
 
 

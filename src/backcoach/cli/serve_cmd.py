@@ -1,12 +1,16 @@
 """``backcoach serve``: run the web app with uvicorn (http://127.0.0.1:8000 by default).
 
 The database is opened once before the server starts, so a bad ``BACKCOACH_DATABASE_URL`` is one
-clear line (exit 2) rather than a server that fails on its first page.
+clear line (exit 2) rather than a server that fails on its first page. ``--workers N`` runs N web
+processes on the port. On the SQLite task queue (no ``BACKCOACH_REDIS_URL``) it also starts a
+queue worker (``backcoach worker``) for recorded videos, and starts it again if it dies; with
+Redis, workers are started on their own (see docs/deploy.md).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 import webbrowser
@@ -33,12 +37,15 @@ def serve(
     workers: Annotated[
         int, typer.Option(help="Web processes sharing the port (a clinic server: about one per core).", min=1)
     ] = 1,
+    queue_worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--queue-worker/--no-queue-worker",
+            help="Start a worker for recorded videos too (default: yes on the SQLite queue, no with Redis).",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app: guided workouts, the exercise library, history and settings in your browser."""
-    import uvicorn
-
-    from backcoach.web.app import create_app
-
     overrides: dict[str, object] = {}
     if host is not None:
         overrides["host"] = host
@@ -54,10 +61,32 @@ def serve(
     typer.echo(f"backcoach is running at {url} (Ctrl-C to stop)")
     if open_browser and _has_desktop():
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
+    supervisor = (
+        _QueueWorker() if (queue_worker if queue_worker is not None else not settings.redis_url) else None
+    )
+    if supervisor is not None:
+        supervisor.start()
+    try:
+        _run_web(settings, workers)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
+
+
+def _run_web(settings: Settings, workers: int) -> None:
+    import uvicorn
+
+    from backcoach.web.app import create_app
+
     # Camera frames are small binary landmarks or JPEGs: compressing them costs more than it saves.
-    options: dict[str, object] = {"log_level": "warning", "ws_per_message_deflate": False}
     if workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **options)  # type: ignore[arg-type]
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            ws_per_message_deflate=False,
+        )
         return
     # Each process builds its app from the same BACKCOACH_* environment (the overrides included).
     os.environ["BACKCOACH_HOST"], os.environ["BACKCOACH_PORT"] = settings.host, str(settings.port)
@@ -67,8 +96,56 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=workers,
-        **options,  # type: ignore[arg-type]
+        log_level="warning",
+        ws_per_message_deflate=False,
     )
+
+
+def _stop_with_parent() -> None:
+    """In the worker child (Linux): SIGTERM when ``serve`` goes, however it goes (uvicorn ends its
+    process by re-raising the signal it caught, before any clean-up of ours can run)."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class _QueueWorker:
+    """``backcoach worker`` as a child process, started again when it dies (killed, out of memory)."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._keep_running, name="backcoach-queue-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _keep_running(self) -> None:
+        while not self._stopping.is_set():
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "backcoach", "worker"],
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
+            )
+            if self._stopping.is_set():  # stop() came while it was starting
+                self._process.terminate()
+            self._process.wait()
+            if self._stopping.wait(1.0):
+                return
+            typer.echo("backcoach: the video worker stopped; starting it again", err=True)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _has_desktop() -> bool:

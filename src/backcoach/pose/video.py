@@ -23,9 +23,12 @@ import numpy.typing as npt
 __all__ = [
     "DECODE_AHEAD_FRAMES",
     "DEFAULT_FPS",
+    "VIDEO_HEADER_BYTES",
+    "VIDEO_SUFFIXES",
     "VideoError",
     "VideoInfo",
     "VideoReader",
+    "is_video_header",
     "open_video",
     "probe_video",
 ]
@@ -72,13 +75,23 @@ class VideoInfo:
         return self.frame_count / self.fps if self.fps > 0 else 0.0
 
 
+VIDEO_SUFFIXES = frozenset(_VIDEO_SUFFIXES)
+# Bytes enough to tell a video container by its start.
+VIDEO_HEADER_BYTES = 16
+
+
+def is_video_header(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a video container (mp4, mkv/webm, avi, ...)."""
+    return any(head[offset : offset + len(sig)] == sig for offset, sig in _VIDEO_SIGNATURES)
+
+
 def _looks_like_video(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(16)
+            head = handle.read(VIDEO_HEADER_BYTES)
     except OSError:
         return False
-    return any(head[offset : offset + len(sig)] == sig for offset, sig in _VIDEO_SIGNATURES)
+    return is_video_header(head)
 
 
 def _looks_like_text(path: Path) -> bool:

@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backcoach.config import Settings
 from backcoach.pose.pool import EstimatorPool
 from backcoach.pose.task_model import TASK_FILE_NAME
+from backcoach.queue import make_queue
 from backcoach.services.context import open_app
 from backcoach.services.errors import (
     BackcoachError,
@@ -44,6 +45,7 @@ from backcoach.web.idempotency import FormTokens
 from backcoach.web.routes import ROUTERS
 from backcoach.web.same_origin import SameOriginMiddleware
 from backcoach.web.templating import STATIC_DIR, templates
+from backcoach.worker.tasks import declare_tasks
 
 __all__ = ["POSE_MODEL_URL", "VENDOR_PACKAGES", "create_app", "node_modules_dir", "pose_model_file"]
 
@@ -246,6 +248,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.form_tokens = FormTokens()
+    # The web processes only put jobs on the queue; `backcoach worker` runs them.
+    app.state.tasks = declare_tasks(make_queue(settings))
     # Forms and API changes are accepted only from backcoach's own pages (no cross-site requests).
     app.add_middleware(SameOriginMiddleware)
     app.add_middleware(ContentSecurityPolicyMiddleware)

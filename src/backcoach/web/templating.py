@@ -25,6 +25,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/workout", "Workout"),
     ("/exercises", "Exercises"),
     ("/history", "History"),
+    ("/videos", "Videos"),
     ("/about", "About back pain"),
     ("/settings", "Settings"),
 )

@@ -11,11 +11,11 @@ import importlib.util
 
 from fastapi import APIRouter
 
-from backcoach.web.routes import api, pages
+from backcoach.web.routes import api, pages, videos
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [api.router, pages.router]
+ROUTERS: list[APIRouter] = [api.router, pages.router, videos.router]
 
 # The safety screens (red flags, check-ins, questionnaires, progression) come with their own module.
 if importlib.util.find_spec("backcoach.web.routes.safety") is not None:
