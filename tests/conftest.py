@@ -77,7 +77,7 @@ def record_all_clear_screen(ctx: AppContext) -> ScreenRecord:
     person does before their first workout, so the test can start workouts."""
     from backcoach.services import safety
 
-    return safety.submit_screen(ctx, {q.id: False for q in safety.screen_questions().questions})
+    return safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
 
 
 @pytest.fixture

@@ -7,14 +7,28 @@ at Redis.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "default_data_dir"]
+__all__ = ["LOOPBACK_HOSTS", "Settings", "default_data_dir", "is_loopback"]
+
+# The names that always reach this computer: allowed as a Host in every mode.
+LOOPBACK_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or a name) is this computer only."""
+    if host.strip("[]").lower() in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def default_data_dir() -> Path:
@@ -47,6 +61,29 @@ class Settings(BaseSettings):
     # A running job whose worker has not said it is alive for this long is given to another worker.
     job_lease_s: float = 30.0
 
+    # personal: one person on their own computer, no sign-in, loopback only.
+    # clinic: accounts and roles (patients, physiotherapists, admins), sign-in on every page.
+    mode: Literal["personal", "clinic"] = "personal"
+    # Host names the server answers to besides the address it listens on and localhost (a
+    # comma-separated list in the environment: BACKCOACH_ALLOWED_HOSTS=clinic.example.org).
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Mark the session cookie Secure: set it when the clinic server is reached over HTTPS.
+    secure_cookies: bool = False
+    # The key that signs session cookies; made and kept in the database when not given.
+    secret_key: str | None = None
+    session_days: int = 14
+    invitation_days: int = 14
+    reset_link_hours: int = 24
+    # Failed sign-ins allowed in ``login_window_minutes`` per account and per address, then 429.
+    login_attempts_per_account: int = 5
+    login_attempts_per_address: int = 20
+    login_window_minutes: int = 15
+    # Live camera connections open at once, per person and per server process.
+    live_connections_per_user: int = 2
+    live_connections_per_server: int = 60
+    # A patient with no workout for this many days (when some were prescribed) needs attention.
+    inactive_days: int = 7
+
     @field_validator("port")
     @classmethod
     def _port_in_range(cls, value: int) -> int:
@@ -60,6 +97,51 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("must be above 0")
         return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("secret_key must be at least 32 characters (or leave it unset)")
+        return value
+
+    @field_validator(
+        "session_days",
+        "invitation_days",
+        "reset_link_hours",
+        "login_attempts_per_account",
+        "login_attempts_per_address",
+        "login_window_minutes",
+        "live_connections_per_user",
+        "live_connections_per_server",
+        "inactive_days",
+    )
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be 1 or more")
+        return value
+
+    @model_validator(mode="after")
+    def _personal_stays_on_this_computer(self) -> Settings:
+        if self.mode == "personal" and not is_loopback(self.host):
+            raise ValueError(
+                f"personal mode has no sign-in, so it only listens on this computer (not {self.host}); "
+                "to serve other computers, run a clinic server: BACKCOACH_MODE=clinic (see docs/deploy.md)"
+            )
+        return self
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Every Host name the server answers to: the one it listens on, loopback, and the allowed."""
+        return tuple(dict.fromkeys([self.host.lower(), *LOOPBACK_HOSTS, *self.allowed_hosts]))
 
     @field_validator("clock_speed")
     @classmethod

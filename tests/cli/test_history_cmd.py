@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,17 +51,21 @@ def test_history_with_nothing_yet(cli: Cli) -> None:
 def test_export_csv_and_json(cli: Cli, tmp_path: Path) -> None:
     cli.ok("log", "set", "bridge", "--reps", "10")
     cli.ok("log", "pain", "3", "--moment", "after")
-    rows = list(csv.DictReader(io.StringIO(cli.ok("export", "--format", "csv"))))
-    assert [(r["kind"], r["exercise_id"], r["reps"], r["pain_score"]) for r in rows] == [
-        ("set", "bridge", "10", ""),
-        ("pain", "", "", "3"),
-    ]
+    target_zip = tmp_path / "out.zip"
+    done = cli.run("export", "--format", "csv", "--output", str(target_zip))
+    assert done.returncode == 0 and f"Wrote everything recorded to {target_zip}" in done.stderr
+    archive = zipfile.ZipFile(target_zip)
+    sets = list(csv.DictReader(io.StringIO(archive.read("sets.csv").decode())))
+    assert [(r["exercise_id"], r["reps"], r["source"]) for r in sets] == [("bridge", "10", "manual")]
+    pain = list(csv.DictReader(io.StringIO(archive.read("pain.csv").decode())))
+    assert [(r["moment"], r["score"]) for r in pain] == [("after", "3")]
     target = tmp_path / "out.json"
     done = cli.run("export", "--format", "json", "--output", str(target))
-    assert done.returncode == 0 and "Wrote 1 workouts" in done.stderr
+    assert done.returncode == 0, done.stderr
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert data["workouts"][0]["sets"][0]["reps"] == 10
+    assert data["sets"][0]["reps"] == 10
     assert data["pain"][0]["score"] == 3
+    assert json.loads(cli.ok("export", "--format", "json"))["format"] == "backcoach-export"
 
 
 @pytest.mark.parametrize(
@@ -141,12 +146,12 @@ def test_log_pain_goes_through_the_safety_check_in(cli: Cli) -> None:
     cli.screen_all_clear()
     assert "3/10: Safe" in cli.ok("log", "pain", "3", "--moment", "before")
     with cli.app() as ctx:
-        assert not safety.screen_required(ctx)
+        assert not safety.safety_status(ctx).needs_screen
     sore = cli.ok("log", "pain", "7", "--moment", "after")
     assert "Saved: pain 7/10, after" in sore
-    assert "Your pain has gone up from 3 to 7" in sore and "Run: backcoach screen" in sore
+    assert "Your pain has gone up from 3 before you started to 7" in sore and "Run: backcoach screen" in sore
     with cli.app() as ctx:
-        assert safety.screen_required(ctx)
+        assert safety.safety_status(ctx).needs_screen
         with pytest.raises(SafetyStop, match="safety questions again"):
             workouts.start_workout(ctx)
 
@@ -156,7 +161,7 @@ def test_log_pain_down_a_leg_asks_the_safety_questions_again(cli: Cli) -> None:
     out = cli.ok("log", "pain", "2", "--leg")
     assert "2/10: Safe" in out and "spreading down a leg" in out
     with cli.app() as ctx:
-        assert safety.screen_required(ctx)
+        assert safety.safety_status(ctx).needs_screen
 
 
 def test_next_morning_pain_logged_brings_the_dose_suggestions(cli: Cli) -> None:

@@ -15,7 +15,8 @@ from icalendar import Calendar
 
 from backcoach.domain.redflags import load_red_flags
 
-N_QUESTIONS = len(load_red_flags().questions)
+# The red-flag questions and whether a clinician has assessed this back pain.
+N_QUESTIONS = len(load_red_flags().answer_ids)
 
 
 def run(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -67,6 +68,7 @@ def test_red_flag_blocks_the_workout_with_the_advice_until_cleared(data_dir: Pat
     screen = run(data_dir, "screen", stdin="y\n" + "n\n" * (N_QUESTIONS - 1))
     assert screen.returncode == 0, screen.stderr
     assert "Please get this checked today" in screen.stdout
+    assert "New trouble controlling your bladder" in screen.stdout  # the answer that stopped it
     assert "backcoach screen --cleared" in screen.stdout
 
     status, output = run_in_terminal(data_dir, "workout")
@@ -82,8 +84,21 @@ def test_red_flag_blocks_the_workout_with_the_advice_until_cleared(data_dir: Pat
     kept = run(data_dir, "screen", "--cleared", stdin="n\n")
     assert kept.returncode == 0 and "stay paused" in kept.stdout
     assert run_in_terminal(data_dir, "workout")[0] == 2
+    # An urgent stop cannot be lifted by a visit from before the signs were reported.
+    old_visit = run(
+        data_dir,
+        "screen",
+        "--cleared",
+        "--clinician",
+        "Dr Ada Lee",
+        "--visit-date",
+        "2020-01-01",
+        stdin="y\n",
+    )
+    assert old_visit.returncode == 2 and "Traceback" not in old_visit.stderr
+    assert run_in_terminal(data_dir, "workout")[0] == 2
 
-    cleared = run(data_dir, "screen", "--cleared", "--note", "Seen by my GP", stdin="y\n")
+    cleared = run(data_dir, "screen", "--cleared", "--note", "Examined, fine", stdin="y\nDr Ada Lee\ntoday\n")
     assert cleared.returncode == 0, cleared.stderr
     assert "open again" in cleared.stdout
     log = run(data_dir, "log", "pain", "2", "--moment", "before")

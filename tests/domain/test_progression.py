@@ -13,7 +13,6 @@ from backcoach.domain.progression import (
     SetDone,
     completed_at_target,
     decide_progression,
-    describe_dosage,
 )
 
 START = datetime(2026, 3, 2, 18, 0)
@@ -260,8 +259,3 @@ def test_no_workout_yet_holds() -> None:
 )
 def test_completed_at_target(dosage: Dosage, sets: list[SetDone], done: bool) -> None:
     assert completed_at_target(dosage, sets) is done
-
-
-def test_describe_dosage() -> None:
-    assert describe_dosage(BRIDGE) == "2 sets of 10 reps"
-    assert describe_dosage(PLANK) == "1 set of 3 holds of 10 s"

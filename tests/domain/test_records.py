@@ -12,7 +12,7 @@ from backcoach.domain.records import PainRecord, SetRecord, WorkoutRecord
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-def _set(n: int, exercise: str, reps: int, hold_s: float = 0.0) -> SetRecord:
+def _set(n: int, exercise: str, reps: int, hold_s: float = 0.0, source: str = "timer") -> SetRecord:
     return SetRecord(
         id=n,
         workout_id=1,
@@ -21,7 +21,7 @@ def _set(n: int, exercise: str, reps: int, hold_s: float = 0.0) -> SetRecord:
         side=None,
         reps=reps,
         hold_s=hold_s,
-        source="manual",
+        source=source,
         recorded_at=T0 + timedelta(minutes=n),
     )
 
@@ -39,6 +39,14 @@ def test_workout_totals_add_reps_and_time_held() -> None:
     assert workout.total_hold_s == 50.0
     assert workout.exercise_ids == ("bridge", "draw_in")
     assert workout.sets[1].total_hold_s == 50.0
+
+
+def test_holds_counted_by_hand_are_not_reported_as_time_held() -> None:
+    """Five holds ticked off by hand were not timed: 5 x the planned 10 s is not 50 s held."""
+    by_hand = _set(1, "draw_in", 5, 10.0, source="manual")
+    by_camera = _set(2, "forearm_plank", 2, 12.5, source="camera")
+    assert by_hand.total_hold_s == 0.0
+    assert by_camera.total_hold_s == 25.0
 
 
 def test_pain_at_gives_the_latest_rating_of_that_moment() -> None:

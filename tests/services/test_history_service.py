@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +10,7 @@ import pytest
 from step_clock import StepClock
 
 from backcoach.config import Settings
-from backcoach.services import export, history, workouts
+from backcoach.services import history, workouts
 from backcoach.services.context import AppContext, open_app
 from backcoach.services.errors import NotFound
 
@@ -102,23 +99,3 @@ def test_today_view_shows_a_workout_to_resume(ctx: AppContext) -> None:
     assert view.resume_step_index is not None and plan[view.resume_step_index].exercise_id == "pelvic_tilt"
     assert view.done_today and view.streak_days == 1
     assert [w.id for w in view.workouts_today] == [open_id]
-
-
-def test_export_csv_and_json_hold_every_set_and_rating(ctx: AppContext) -> None:
-    workout_id = _workout_on(ctx, TODAY)
-    workouts.add_note(ctx, "Felt loose, ça va", workout_id)
-    out = io.StringIO()
-    assert export.export_csv(ctx, out) == 5
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert [r["kind"] for r in rows].count("set") == 2
-    assert {(r["exercise_id"], r["reps"]) for r in rows if r["kind"] == "set"} == {
-        ("bridge", "8"),
-        ("draw_in", "5"),
-    }
-    assert [r["pain_score"] for r in rows if r["kind"] == "pain"] == ["3", "2"]
-    assert [r["note"] for r in rows if r["kind"] == "note"] == ["Felt loose, ça va"]
-    data = json.loads(json.dumps(export.export_json(ctx)))
-    assert data["format"] == "backcoach-export"
-    (workout,) = data["workouts"]
-    assert workout["status"] == "finished" and len(workout["sets"]) == 2
-    assert {p["slug"] for p in data["programs"]} == {"core-nine", "daily-short"}

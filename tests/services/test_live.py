@@ -37,7 +37,7 @@ def settings(tmp_path: Path, database_url: str, screen_all_clear: Callable[[AppC
 
 def _screened(context: AppContext) -> AppContext:
     """The red-flag screen answered with no red flag, as before any first workout."""
-    submit_screen(context, {question.id: False for question in screen_questions().questions})
+    submit_screen(context, {a: False for a in screen_questions().answer_ids})
     return context
 
 
@@ -232,7 +232,7 @@ def test_an_open_red_flag_stops_the_camera_coach_with_the_advice(ctx: AppContext
     from backcoach.services.errors import SafetyStop
 
     workout_id = start_workout(ctx).id
-    answers = {q.id: False for q in screen_questions().questions}
+    answers = {a: False for a in screen_questions().answer_ids}
     answers["leg_weakness"] = True
     submit_screen(ctx, answers)
     with pytest.raises(SafetyStop):

@@ -29,7 +29,7 @@ DAY0 = datetime.combine(datetime.now().date() + timedelta(days=2), time(18, 0)).
 def app(database_url: str, tmp_path: Path) -> Iterator[tuple[AppContext, StepClock]]:
     clock = StepClock(DAY0)
     with open_app(Settings(data_dir=tmp_path, database_url=database_url), clock=clock) as ctx:
-        safety.submit_screen(ctx, {q.id: False for q in safety.screen_questions().questions})
+        safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
         yield ctx, clock
 
 
@@ -49,10 +49,10 @@ def play_day(
     ctx: AppContext, clock: StepClock, day: int, *, before: int, after: int, morning: int
 ) -> list[progression.ProposalRecord]:
     """One day: a workout at 18:00 with the full dose and the given pain, the check-in next morning at 08:00,
-    then every suggestion accepted. Returns the suggestions made."""
+    then every suggestion accepted. Returns the suggestions made that day."""
     clock.current = DAY0 + timedelta(days=day)
     if safety.safety_status(ctx).needs_screen:
-        safety.submit_screen(ctx, {q.id: False for q in safety.screen_questions().questions})
+        safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
     safety.ensure_can_exercise(ctx)
     program = programs.get_program(ctx, PROGRAM)
     workout = workouts.start_workout(ctx, PROGRAM)
@@ -62,7 +62,9 @@ def play_day(
     workouts.record_pain(ctx, after, "after", workout_id=workout.id)
     workouts.finish_workout(ctx, workout.id)
     clock.current = DAY0 + timedelta(days=day + 1, hours=-10)  # 08:00 the next morning
-    made = list(safety.check_in(ctx, morning, "next_morning").proposals)
+    safety.check_in(ctx, morning, "next_morning")
+    # Finishing the workout (pain above 5 regresses at once) and the morning check-in both suggest.
+    made = progression.pending_proposals(ctx, PROGRAM)
     for proposal in made:
         progression.accept_proposal(ctx, proposal.id)
     return made

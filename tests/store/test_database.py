@@ -59,8 +59,7 @@ def test_check_constraints_refuse_out_of_range_values(database_url: str) -> None
     database = open_database(database_url)
     try:
         with database.session() as session:
-            user_id, created = ensure_local_user(session)
-            assert created
+            user_id = ensure_local_user(session).id
             workout = WorkoutRow(user_id=user_id, program_slug="x", program_name="X", status="in_progress")
             session.add(workout)
             session.flush()

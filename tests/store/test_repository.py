@@ -31,17 +31,16 @@ def database(database_url: str) -> Iterator[Database]:
 
 def test_local_user_is_made_once(database: Database) -> None:
     with database.session() as session:
-        first, created = ensure_local_user(session)
+        first = ensure_local_user(session)
     with database.session() as session:
-        again, created_again = ensure_local_user(session)
-    assert created and not created_again
-    assert first == again
+        again = ensure_local_user(session)
+    assert first == again and first.is_local and first.role == "patient"
 
 
 def test_programs_round_trip_with_dose_history(database: Database, catalogue: Catalogue) -> None:
     core, daily = builtin_programs(catalogue)
     with database.session() as session:
-        user_id, _ = ensure_local_user(session)
+        user_id = ensure_local_user(session).id
         repo = Repository(session, user_id)
         repo.save_program(core)
         repo.save_program(daily)
@@ -65,7 +64,7 @@ def test_programs_round_trip_with_dose_history(database: Database, catalogue: Ca
 
 def test_sets_upsert_on_client_id_and_stay_with_their_user(database: Database) -> None:
     with database.session() as session:
-        user_id, _ = ensure_local_user(session)
+        user_id = ensure_local_user(session).id
         other = UserRow(name="someone else", is_local=False, created_at=T0)
         session.add(other)
         session.flush()

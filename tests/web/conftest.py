@@ -75,7 +75,7 @@ def screened_client(client: TestClient, screen_all_clear: Callable[[AppContext],
 def answer_screen_all_clear(base_url: str) -> None:
     """Post the server's real red-flag screen form with "no" to every question (over HTTP, as a browser
     does), so workouts can start on that server."""
-    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
     request = urllib.request.Request(
         base_url + "/safety/screen",
         data=urllib.parse.urlencode(form).encode(),

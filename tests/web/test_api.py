@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
@@ -115,9 +116,12 @@ def test_a_workout_through_the_api(screened_client: TestClient) -> None:
     series = client.get(f"/api/history/exercises/{step['exercise_id']}").json()
     assert series[0]["total_reps"] == 9
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/export", params={"format": "csv"}).text)))
+    zipped = client.get("/api/export", params={"format": "csv"})
+    assert zipped.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(zipped.content))
+    rows = list(csv.DictReader(io.StringIO(archive.read("sets.csv").decode())))
     assert any(r["exercise_id"] == step["exercise_id"] for r in rows)
-    assert client.get("/api/export").json()
+    assert client.get("/api/export").json()["sets"][0]["reps"] == 9
 
 
 def test_bad_workout_input_gets_a_clear_error(screened_client: TestClient) -> None:
@@ -153,8 +157,7 @@ def test_an_open_red_flag_blocks_starting_a_workout(client: TestClient) -> None:
     from backcoach.services import safety
 
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
-    questions = safety.screen_questions().questions
-    answers = {q.id: q.id == "bladder" for q in questions}
+    answers = {a: a == "bladder" for a in safety.screen_questions().answer_ids}
     safety.submit_screen(ctx, answers)
     response = client.post("/api/workouts", json={})
     assert response.status_code == 409

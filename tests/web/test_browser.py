@@ -293,7 +293,7 @@ def test_it_hurts_offers_to_stop_and_asks_the_safety_questions_again(
     _make_short_program(server)
     workout = _api(server, "POST", "/api/workouts", {"program_slug": "quick-test"})
     page.goto(f"{server}/workout/{workout['id']}")
-    page.locator("#pain-before-skip").click()
+    page.locator("#screen-pain-before button[data-pain='3']").click()
     page.keyboard.press("Enter")
     page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
     # a mild pain: noted, carry on, no stop offer
@@ -318,7 +318,8 @@ def test_it_hurts_offers_to_stop_and_asks_the_safety_questions_again(
     stored = _api(server, "GET", f"/api/workouts/{workout['id']}")
     during = [(p["moment"], p["score"], p["exercise_id"]) for p in stored["pain"] if p["moment"] == "during"]
     assert during == [("during", 4, "bridge"), ("during", 7, "bridge")]
-    # pain of 7 asks the red-flag questions again: the player waits for them, then comes back
+    # 7, four points above this workout's 3 before, asks the red-flag questions again: the player
+    # waits for them, then comes back
     page.reload()
     page.wait_for_url(f"**/safety/screen?next=/workout/{workout['id']}")
     questions = page.locator("fieldset[id^='q-']")

@@ -69,7 +69,7 @@ def _bridge_workout(data_dir: Path) -> int:
     (the red-flag screen answered first, with no red flag)."""
     ctx = open_app(Settings(data_dir=data_dir))
     try:
-        submit_screen(ctx, {question.id: False for question in screen_questions().questions})
+        submit_screen(ctx, {a: False for a in screen_questions().answer_ids})
         program = create_program(ctx, "Bridge only", ["bridge"])
         set_active_program(ctx, program.slug)
         return start_workout(ctx, program.slug).id

@@ -5,11 +5,14 @@ says them, and plain words for what happened to a dose suggestion."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from backcoach.services import safety
+from backcoach.domain.exercises import describe_dose
+from backcoach.domain.programs import describe_length
+from backcoach.services import programs, safety
 
 
 def _stats(html: str) -> list[str]:
@@ -50,7 +53,7 @@ def test_one_hold_a_set_reads_as_holds_not_sets_of_one_hold(client: TestClient) 
 
     assert dose("forearm_plank") == "3 holds of 15 s, 45 s rest between holds."
     assert dose("lower_back_rotation").startswith("2 holds of 10 s on each side, 10 s rest between holds")
-    assert dose("draw_in") == "1 set of 5 holds of 10 s, 30 s rest between sets."  # several holds a set
+    assert dose("draw_in") == "5 holds of 10 s."  # several holds in one set: no sets, no rest between
     assert "of 1 hold" not in client.get("/exercises").text
 
 
@@ -146,7 +149,7 @@ def test_the_dose_page_says_plainly_what_is_waiting_and_what_happened(screened_c
     page = client.get("/safety/progress").text
     table = page.split("Dose now")[1].split("</table>")[0]
     # the full dose, as everywhere else, and no "keep the same dose" under a suggestion to change it
-    assert "2 sets of 10 reps, holding each 2 s, 30 s rest between sets" in table
+    assert "10 reps, holding each 2 s, 2 sets, 30 s rest between sets" in table
     assert "A suggested change is waiting for you above." in table
     assert "Keep the same dose for now" not in table
     pid = re.findall(r"/safety/progress/(\d+)/decline", page)[0]
@@ -158,16 +161,32 @@ def test_the_dose_page_says_plainly_what_is_waiting_and_what_happened(screened_c
 
 def test_after_a_clinician_cleared_a_red_flag_the_safety_page_says_so(client: TestClient) -> None:
     """Not "nothing needs checking": the record shows the flag and the clearance, with its note."""
-    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
     page = client.get("/safety/screen").text
     token = re.search(r'name="form_token" value="([^"]+)"', page)
     assert token is not None
     client.post("/safety/screen", data={**form, "q_saddle_numbness": "yes", "form_token": token[1]})
-    client.post("/safety/cleared", data={"confirm": "yes", "note": "Seen by my GP"})
+    visit = date.today().isoformat()
+    client.post(
+        "/safety/cleared",
+        data={"confirm": "yes", "clinician": "Dr Ada Lee", "visit_date": visit, "note": "Examined, all fine"},
+    )
     status = client.get("/safety").text.split('id="status-title"')[1].split("</section>")[0]
     assert "nothing needs checking" not in status
-    assert "asked you to see a" in status and "clinician had checked you" in status
-    assert "Seen by my GP" in status
+    assert "asked you to see a clinician" in status and "Dr Ada Lee checked you on" in status
+    assert "Examined, all fine" in status
+
+
+def test_a_clearance_without_a_note_shows_no_brackets(client: TestClient) -> None:
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get("/safety/screen").text)
+    assert token is not None
+    client.post("/safety/screen", data={**form, "q_fever": "yes", "form_token": token[1]})
+    visit = date.today().isoformat()
+    client.post("/safety/cleared", data={"confirm": "yes", "clinician": "Dr Lee", "visit_date": visit})
+    status = client.get("/safety").text.split('id="status-title"')[1].split("</section>")[0]
+    clearance_text = safety.screen_questions().clearance_text
+    assert clearance_text not in status and "(" not in status and "“" not in status
 
 
 def test_reminder_days_are_named_as_a_person_says_them(client: TestClient) -> None:
@@ -179,3 +198,30 @@ def test_reminder_days_are_named_as_a_person_says_them(client: TestClient) -> No
         r"On (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(, [A-Z][a-z]+day){2}\s", hint
     )
     assert "MO" not in hint and "WE" not in hint
+
+
+def test_a_dose_and_a_program_length_read_the_same_on_every_page(screened_client: TestClient) -> None:
+    """Today, Settings, the library, an exercise's page and the player: one wording of each dose, and
+    one length of the program (not 9 minutes here and 10 there)."""
+    client = screened_client
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    program = programs.active_program(ctx)
+    length = describe_length(program, ctx.catalogue)
+    today = client.get("/").text
+    settings = client.get("/settings").text
+    start = client.get("/workout").text
+    for page in (today, settings, start):
+        assert length in page
+    program_card = today.split('id="program-title"')[1].split("</section>")[0]
+    assert re.findall(r"about \d+ minutes?", program_card) == [length]
+    for item in program.items:
+        words = describe_dose(item.dosage)
+        assert words in today and words in settings, words
+    library = client.get("/exercises").text
+    for exercise in ctx.catalogue.exercises:
+        assert describe_dose(exercise.dosage) in library
+        assert describe_dose(exercise.dosage) in client.get(f"/exercises/{exercise.id}").text
+    workout = client.post("/api/workouts", json={}).json()
+    player = client.get(f"/workout/{workout['id']}").text
+    for item in program.items:
+        assert describe_dose(item.dosage) in player

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -149,8 +151,9 @@ def test_a_finished_workout_shows_its_summary_and_appears_in_history(screened_cl
     history = client.get("/history").text
     assert "Finished" in history
     assert 'class="calendar"' in history and " done" in history
-    csv_text = client.get("/history/export.csv").text
-    assert "bridge" in csv_text
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/history/export.zip").content))
+    assert "bridge" in archive.read("sets.csv").decode()
+    assert client.get("/history/export.json").json()["workouts"][0]["id"] == workout["id"]
     assert client.get("/history", params={"month": "2024-02"}).status_code == 200
     assert client.get("/history", params={"month": "2024-13"}).status_code == 404
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,12 @@ from icalendar import Calendar
 
 from backcoach.config import Settings
 from backcoach.services import safety
-from backcoach.services.errors import SafetyStop
 from backcoach.web.app import create_app
-from backcoach.web.routes.safety import register_safety_handlers
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}"))
-    if SafetyStop not in app.exception_handlers:  # until create_app registers it itself
-        register_safety_handlers(app)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -34,7 +31,7 @@ def _token(html: str) -> str:
 
 
 def _answers(**yes: bool) -> dict[str, str]:
-    form = {f"q_{q.id}": "no" for q in safety.screen_questions().questions}
+    form = {f"q_{a}": "no" for a in safety.screen_questions().answer_ids}
     form.update({f"q_{k}": "yes" for k, v in yes.items() if v})
     return form
 
@@ -60,6 +57,9 @@ def test_red_flag_blocks_the_player_and_api_until_cleared(client: TestClient) ->
     advice = client.get("/safety/advice")
     assert "Please get this checked today" in advice.text
     assert "emergency" in advice.text
+    # the advice names the answer that caused the stop
+    flagged = advice.text.split('data-testid="flagged"')[1].split("</ul>")[0]
+    assert "New trouble controlling your bladder" in flagged
     # the web player sends the person to the advice instead of starting a workout
     start = client.post("/workout/start", data={"program_slug": ""}, follow_redirects=False)
     assert start.status_code == 303 and start.headers["location"] == "/safety/advice"
@@ -72,16 +72,53 @@ def test_red_flag_blocks_the_player_and_api_until_cleared(client: TestClient) ->
     assert client.get("/api/safety/status").json()["can_exercise"] is False
     # the stop stays visible on other pages
     assert "Your workouts are paused" in client.get("/safety").text
-    # clearance without the tick changes nothing
-    refused = client.post("/safety/cleared", data={"note": "GP"})
-    assert refused.status_code in (400, 422)
-    assert client.post("/api/workouts", json={}).status_code == 409
+    # one tick box never lifts it: the clinician's name and the date of the visit are needed
+    today = date.today().isoformat()
+    for missing in (
+        {"confirm": "yes"},
+        {"confirm": "yes", "clinician": "Dr Ada Lee"},
+        {"confirm": "yes", "visit_date": today},
+        {"clinician": "Dr Ada Lee", "visit_date": today},
+    ):
+        refused = client.post("/safety/cleared", data=missing)
+        assert refused.status_code == 422, missing
+        assert 'role="alert"' in refused.text and 'name="clinician"' in refused.text
+        assert client.post("/api/workouts", json={}).status_code == 409
+    kept = client.post("/safety/cleared", data={"visit_date": today, "clinician": "Dr Ada Lee"})
+    assert 'value="Dr Ada Lee"' in kept.text  # what was typed stays in the form
     cleared = client.post(
-        "/safety/cleared", data={"confirm": "yes", "note": "Seen by my GP"}, follow_redirects=False
+        "/safety/cleared",
+        data={"confirm": "yes", "clinician": "Dr Ada Lee", "visit_date": today, "note": ""},
+        follow_redirects=False,
     )
     assert cleared.status_code == 303
+    history = client.get("/safety").text.split('data-testid="safety-history"')[1].split("</table>")[0]
+    assert "Dr Ada Lee, visit on" in history and "New trouble controlling your bladder" in history
     started = client.post("/api/workouts", json={})
     assert started.status_code == 201
+
+
+def test_long_standing_pain_already_assessed_is_advice_and_the_workout_starts(client: TestClient) -> None:
+    page = client.get("/safety/screen")
+    answers = _answers(no_improvement=True, clinician_assessed=True)
+    sent = client.post(
+        "/safety/screen", data={**answers, "form_token": _token(page.text)}, follow_redirects=False
+    )
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/?notice=screened")
+    assert client.post("/api/workouts", json={}).status_code == 201
+    overview = client.get("/safety").text
+    advisory = overview.split('data-testid="advisory"')[1].split("</ul>")[0]
+    assert "No improvement after 4 to 6 weeks of care" in advisory
+    assert "Your workouts are paused" not in overview
+
+
+def test_the_screen_asks_whether_a_clinician_has_assessed_the_pain(client: TestClient) -> None:
+    page = client.get("/safety/screen")
+    assert 'name="q_clinician_assessed"' in page.text
+    answers = _answers()
+    del answers["q_clinician_assessed"]
+    refused = client.post("/safety/screen", data={**answers, "form_token": _token(page.text)})
+    assert refused.status_code == 422 and 'id="q-clinician_assessed" class="missing"' in refused.text
 
 
 def test_all_no_screen_goes_back_to_today(client: TestClient) -> None:
@@ -293,3 +330,43 @@ def test_pain_above_five_during_an_exercise_marks_it_for_an_easier_dose(client: 
     # and the rise in pain holds the next workout until the screen is answered again
     again = client.post("/api/workouts", json={})
     assert again.status_code == 409 and again.json()["see"] == "/safety/screen"
+
+
+def test_a_waiting_suggestion_stays_on_the_doses_page_after_another_program_is_made_active(
+    client: TestClient,
+) -> None:
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
+    from backcoach.services import programs, progression, workouts
+
+    workout = workouts.start_workout(ctx, "daily-short")
+    safety.check_in(ctx, 5, "before", workout_id=workout.id)
+    safety.check_in(ctx, 6, "during", workout_id=workout.id, exercise_id="bridge")
+    workouts.finish_workout(ctx, workout.id)
+    safety.check_in(ctx, 4, "after", workout_id=workout.id)
+    (waiting,) = [p for p in progression.pending_proposals(ctx) if p.exercise_id == "bridge"]
+    assert waiting.action == "regress"
+    programs.set_active_program(ctx, "core-nine")
+    page = client.get("/safety/progress").text
+    card = page.split(f'id="proposal-{waiting.id}"')[1].split("</li>")[0]
+    assert "Bridge" in card and "in Daily short" in card
+    # the overview and the doses page agree, and answering it works from here
+    assert "1 suggested change waiting" in client.get("/safety").text
+    accepted = client.post(f"/safety/progress/{waiting.id}/accept", follow_redirects=False)
+    assert accepted.status_code == 303
+    bridge = programs.get_program(ctx, "daily-short").dosage_for("bridge")
+    assert bridge is not None and bridge.reps < 8
+    assert f'id="proposal-{waiting.id}"' not in client.get("/safety/progress").text
+
+
+def test_showing_the_doses_page_stores_nothing(client: TestClient) -> None:
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    safety.submit_screen(ctx, {a: False for a in safety.screen_questions().answer_ids})
+    from backcoach.services import progression, workouts
+
+    workout = workouts.start_workout(ctx, "daily-short")
+    workouts.finish_workout(ctx, workout.id)
+    before = len(progression.list_proposals(ctx))
+    for _ in range(2):
+        assert client.get("/safety/progress").status_code == 200
+    assert len(progression.list_proposals(ctx)) == before

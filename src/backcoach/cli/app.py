@@ -18,6 +18,7 @@ from backcoach.cli import (
     program_cmd,
     safety_cmd,
     serve_cmd,
+    users_cmd,
     worker_cmd,
     workout_cmd,
 )
@@ -41,6 +42,7 @@ for _module in (
     analyse_cmd,
     safety_cmd,
     serve_cmd,
+    users_cmd,
     worker_cmd,
 ):
     _module.register(app)

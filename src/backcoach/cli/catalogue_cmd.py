@@ -11,11 +11,10 @@ from rich.padding import Padding
 from rich.table import Table
 
 from backcoach.cli.context import app_context
-from backcoach.domain.exercises import Dosage, Exercise
-from backcoach.domain.progression import describe_dosage
+from backcoach.domain.exercises import Exercise, describe_dose
 from backcoach.services.catalogue import get_exercise, list_exercises
 
-__all__ = ["dose_text", "print_list", "register", "show_exercise"]
+__all__ = ["print_list", "register", "show_exercise"]
 
 
 def print_list(console: Console, items: Sequence[str], *, numbered: bool) -> None:
@@ -26,21 +25,6 @@ def print_list(console: Console, items: Sequence[str], *, numbered: bool) -> Non
     for number, item in enumerate(items, 1):
         grid.add_row(f"{number}." if numbered else "-", escape(item))
     console.print(Padding(grid, (0, 0, 0, 2)))
-
-
-def _one_hold_a_set(dosage: Dosage) -> bool:
-    return dosage.kind == "hold" and dosage.reps == 1
-
-
-def dose_text(dosage: Dosage) -> str:
-    """The dose in plain words, as the web app shows it: the hold of each rep when the reps are held
-    ("2 sets of 10 reps, holding each 2 s"), and one hold a set as holds ("3 holds of 15 s", never
-    "3 sets of 1 hold")."""
-    if _one_hold_a_set(dosage):
-        side = " each side" if dosage.per_side else ""
-        return f"{dosage.sets} hold{'' if dosage.sets == 1 else 's'} of {dosage.hold_s:g} s{side}"
-    held = f", holding each {dosage.hold_s:g} s" if dosage.kind != "hold" and dosage.hold_s > 0 else ""
-    return describe_dosage(dosage) + held
 
 
 def show_exercise(console: Console, exercise: Exercise) -> None:
@@ -54,9 +38,8 @@ def show_exercise(console: Console, exercise: Exercise) -> None:
     print_list(console, exercise.steps, numbered=True)
     console.print(f"\n[bold]Breathing[/bold]: {escape(exercise.breathing)}")
     console.print(f"[bold]Tempo[/bold]: {escape(exercise.tempo)}")
-    between = "holds" if _one_hold_a_set(dosage) else "sets"
-    rest = f", resting {dosage.rest_s:g} s between {between}" if dosage.rest_s else ""
-    console.print(f"\n[bold]Dose[/bold]: {escape(dose_text(dosage))}{rest}, {dosage.times_per_day}x a day")
+    per_day = f", {dosage.times_per_day} times a day" if dosage.times_per_day > 1 else ""
+    console.print(f"\n[bold]Dose[/bold]: {escape(describe_dose(dosage))}{per_day}")
     console.print(Padding(f"[dim]{escape(dosage.source)}[/dim]", (0, 0, 0, 2)))
     console.print("\n[bold]Common mistakes[/bold]")
     print_list(console, exercise.mistakes, numbered=False)
@@ -86,7 +69,12 @@ def exercises(
         table.add_column("Dose")
         table.add_column("Camera view")
         for exercise in list_exercises(ctx):
-            table.add_row(exercise.id, exercise.name, dose_text(exercise.dosage), exercise.camera_view)
+            table.add_row(
+                exercise.id,
+                exercise.name,
+                describe_dose(exercise.dosage, with_rest=False),
+                exercise.camera_view,
+            )
         console.print(table)
         console.print("Show one with: backcoach exercises ID")
 

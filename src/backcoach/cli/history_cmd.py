@@ -17,7 +17,7 @@ from backcoach.cli.context import app_context
 from backcoach.cli.safety_cmd import show_outcomes
 from backcoach.domain.records import Adherence, PainRecord, WorkoutRecord
 from backcoach.services.errors import InvalidInput
-from backcoach.services.export import export_csv, export_json
+from backcoach.services.export import export_json, export_zip
 from backcoach.services.history import (
     adherence,
     list_workouts,
@@ -153,33 +153,34 @@ def _print_history(
 
 
 def export(
-    format: str = typer.Option("csv", "--format", "-f", help="csv or json."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="A file to write (default: the screen)."),
+    format: str = typer.Option("csv", "--format", "-f", help="csv (a zip of CSV files) or json."),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="The file to write (default: backcoach-export-DATE.zip, or JSON on the screen).",
+    ),
 ) -> None:
-    """Everything you recorded (sets, pain ratings, notes) as CSV or JSON."""
+    """Everything recorded about you: a zip with one CSV per kind of record, or one JSON document."""
     if format not in ("csv", "json"):
         raise InvalidInput(f"--format must be csv or json (got {format!r})")
     with app_context() as ctx:
-        if output is None:
-            if format == "csv":
-                export_csv(ctx, sys.stdout)
-            else:
-                json.dump(export_json(ctx), sys.stdout, indent=2, ensure_ascii=False)
-                sys.stdout.write("\n")
+        if format == "json" and output is None:
+            json.dump(export_json(ctx), sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
             return
-        try:
-            with output.open("w", encoding="utf-8", newline="") as out:
-                if format == "csv":
-                    count = export_csv(ctx, out)
-                else:
-                    data = export_json(ctx)
-                    json.dump(data, out, indent=2, ensure_ascii=False)
-                    out.write("\n")
-                    count = len(data["workouts"])
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
-    unit = "rows" if format == "csv" else "workouts"
-    Console(stderr=True).print(f"Wrote {count} {unit} to {output}.")
+        if output is None:
+            output = Path(f"backcoach-export-{ctx.clock.now().astimezone():%Y%m%d}.zip")
+        data = (
+            export_zip(ctx)
+            if format == "csv"
+            else (json.dumps(export_json(ctx), indent=2, ensure_ascii=False) + "\n").encode()
+        )
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
+    Console(stderr=True).print(f"Wrote everything recorded to {output}.")
 
 
 def register(app: typer.Typer) -> None:

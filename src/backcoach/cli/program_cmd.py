@@ -9,10 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from backcoach.cli.catalogue_cmd import dose_text
 from backcoach.cli.context import app_context
-from backcoach.domain.exercises import Dosage
-from backcoach.domain.programs import Program, estimate_minutes
+from backcoach.domain.exercises import Dosage, describe_dose
+from backcoach.domain.programs import Program, describe_length
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
 from backcoach.services.programs import (
@@ -83,20 +82,18 @@ def _doses(
 
 
 def _show(console: Console, ctx: AppContext, program: Program, *, active: bool) -> None:
-    minutes = estimate_minutes(program, ctx.catalogue)
+    length = describe_length(program, ctx.catalogue)
     title = f"{program.name} ({program.slug})" + (" - active" if active else "")
-    table = Table(title=escape(title), caption=f"About {minutes:.0f} minutes")
+    table = Table(title=escape(title), caption=f"{length[0].upper()}{length[1:]}")
     table.add_column("#", justify="right")
     table.add_column("Exercise", style="cyan")
     table.add_column("Dose")
-    table.add_column("Rest", justify="right")
     for number, item in enumerate(program.items, 1):
         name = ctx.catalogue.get(item.exercise_id).name
         table.add_row(
             str(number),
             f"{escape(name)} [dim]({item.exercise_id})[/dim]",
-            dose_text(item.dosage),
-            f"{item.dosage.rest_s:g} s",
+            describe_dose(item.dosage),
         )
     console.print(table)
     console.print(f"{program.times_per_day}x a day, {program.days_per_week} days a week.")
@@ -115,7 +112,7 @@ def list_command() -> None:
         table.add_column("Slug", style="cyan", no_wrap=True)
         table.add_column("Name")
         table.add_column("Exercises", justify="right")
-        table.add_column("Minutes", justify="right")
+        table.add_column("Length")
         table.add_column("Schedule")
         for program in list_programs(ctx):
             table.add_row(
@@ -123,7 +120,7 @@ def list_command() -> None:
                 program.slug,
                 escape(program.name),
                 str(len(program.items)),
-                f"~{estimate_minutes(program, ctx.catalogue):.0f}",
+                describe_length(program, ctx.catalogue),
                 f"{program.times_per_day}x a day, {program.days_per_week} days a week",
             )
         console.print(table)

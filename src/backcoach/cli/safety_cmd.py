@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import typer
@@ -17,9 +17,9 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from backcoach.cli.catalogue_cmd import dose_text
 from backcoach.cli.context import app_context
 from backcoach.domain.catalogue_loader import load_catalogue
+from backcoach.domain.exercises import describe_dose
 from backcoach.domain.outcomes import OutcomeSeries
 from backcoach.domain.progression import ProposalRecord
 from backcoach.domain.questionnaires import load_instruments, startback_items
@@ -94,35 +94,64 @@ def _ask_score(question: str, low: int, high: int) -> int:
 
 
 def show_screen_result(console: Console, record: ScreenRecord) -> None:
-    """The advice after a screen: calm, in full, red for an urgent one."""
-    if not record.stop:
+    """The advice after a screen: calm, in full, red for an urgent one, naming the answers that
+    caused a stop; advisory answers are advice, never a stop."""
+    if not record.flagged:
         console.print(Panel(escape(record.advice), title=escape(record.title), border_style="green"))
         return
-    style = "bold red" if record.urgent else "yellow"
+    style = {"urgent": "bold red", "stop": "yellow"}.get(record.tier, "cyan")
     console.print(Panel(escape(record.advice), title=escape(record.title), border_style=style))
-    console.print(
-        "Your workouts are paused for now. When a clinician has checked you and said you can exercise, "
-        "run: backcoach screen --cleared"
-    )
+    console.print("You answered yes to:")
+    for label in record.flagged_labels():
+        console.print(f"  - {escape(label)}")
+    if record.stop:
+        console.print(
+            "Your workouts are paused for now. When a clinician has checked you and said you can "
+            "exercise, record who and when with: backcoach screen --cleared"
+        )
+    else:
+        console.print("This does not stop your workouts. It is saved, so you can show it to your clinician.")
 
 
 def run_screen(ctx: AppContext, console: Console) -> ScreenRecord:
-    """Ask every red-flag question (yes/no) and store the screen; returns what was stored."""
+    """Ask every red-flag question, and whether a clinician has assessed this back pain, and store
+    the screen; returns what was stored."""
     screen = safety.screen_questions()
     console.print(escape(screen.intro))
     answers: dict[str, bool] = {}
     for number, question in enumerate(screen.questions, 1):
         answers[question.id] = _confirm(f"{number}. {question.text}")
+    answers[screen.assessed_id] = _confirm(f"{len(screen.questions) + 1}. {screen.assessed_text}")
     record = safety.submit_screen(ctx, answers)
     show_screen_result(console, record)
     return record
 
 
+def _parse_visit_date(text: str, today: date) -> date:
+    """A visit date typed as YYYY-MM-DD, "today" or "yesterday"; InvalidInput otherwise."""
+    words = {"today": today, "yesterday": today - timedelta(days=1)}
+    clean = text.strip().lower()
+    if clean in words:
+        return words[clean]
+    try:
+        return date.fromisoformat(clean)
+    except ValueError:
+        raise InvalidInput(
+            f"the date of the visit must look like {today:%Y-%m-%d} (or today, yesterday), not {text!r}"
+        ) from None
+
+
 def screen(
     cleared: bool = typer.Option(
-        False, "--cleared", help="Confirm a clinician has checked you and said you can exercise."
+        False, "--cleared", help="Record that a clinician has checked you and said you can exercise."
     ),
-    note: str = typer.Option("", "--note", help="With --cleared: who checked you and when (optional)."),
+    clinician: str = typer.Option(
+        "", "--clinician", help="With --cleared: the name of the clinician who checked you."
+    ),
+    visit_date: str = typer.Option(
+        "", "--visit-date", help="With --cleared: the date of the visit, YYYY-MM-DD (or today, yesterday)."
+    ),
+    note: str = typer.Option("", "--note", help="With --cleared: anything the clinician said (optional)."),
 ) -> None:
     """The safety questions to answer before exercising, or --cleared after a clinician's check."""
     console = _console()
@@ -131,11 +160,19 @@ def screen(
             status = safety.safety_status(ctx)
             if status.open_stop is None:
                 raise InvalidInput("there is no open safety stop to clear")
+            today = ctx.clock.now().astimezone().date()
+            console.print("Your workouts were paused because you answered yes to:")
+            for label in status.open_stop.flagged_labels():
+                console.print(f"  - {escape(label)}")
             console.print(escape(safety.screen_questions().clearance_text))
             if not _confirm("Is that right?"):
                 console.print("Nothing changed. Your workouts stay paused until a clinician has checked you.")
                 return
-            safety.confirm_cleared(ctx, note)
+            name = clinician or _prompt_text("The name of the clinician who checked you")
+            when = _parse_visit_date(
+                visit_date or _prompt_text("The date of the visit (YYYY-MM-DD, today or yesterday)"), today
+            )
+            safety.confirm_cleared(ctx, name, when, note)
             console.print(
                 "Thank you. Your workouts are open again. Go gently, and stop if pain goes above 5."
             )
@@ -345,7 +382,7 @@ def progress(
         for d in review.decisions:
             table.add_row(
                 escape(ctx.catalogue.get(d.exercise_id).name),
-                escape(dose_text(d.dosage_before)),
+                escape(describe_dose(d.dosage_before, with_rest=False)),
                 ACTION_WORDS[d.action],
                 escape(d.explanation),
             )

@@ -51,7 +51,7 @@ questions come first.
     with app_context() as ctx:
         if program:
             get_program(ctx, program)  # an unknown program is one line before any question
-        if safety.screen_required(ctx) and not _screen_first(ctx, console):
+        if safety.safety_status(ctx).needs_screen and not _screen_first(ctx, console):
             raise typer.Exit(2)
         record = start_workout_service(ctx, program, new=new)
         voice = Voice(ctx.settings.voice)
@@ -61,7 +61,7 @@ questions come first.
                 outcome = WorkoutPlayer(ctx, record, console=console, keys=keys, voice=voice).run()
         finally:
             voice.close(wait=outcome is not None and outcome.status != "interrupted")
-        if outcome.status != "interrupted" and safety.screen_required(ctx):
+        if outcome.status != "interrupted" and safety.safety_status(ctx).needs_screen:
             # Pain rose sharply or spread down a leg: the safety questions now, any more exercise later.
             if not _screen_first(ctx, console):
                 raise typer.Exit(2)

@@ -16,6 +16,7 @@ __all__ = [
     "FormCheck",
     "KeyPose",
     "Variant",
+    "describe_dose",
 ]
 
 # The nine, in the order of the source article (see ../shared/docs/traces.md).
@@ -136,3 +137,37 @@ class Exercise:
 
     def form_check(self, code: str) -> FormCheck | None:
         return next((c for c in self.form_checks if c.code == code), None)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def describe_dose(dosage: Dosage, *, with_rest: bool = True) -> str:
+    """The one wording of a dose, everywhere a person reads one (library, Today, player, terminal):
+    "8 reps, 2 sets", "5 reps on each side, 2 sets", "8 reps, holding each 3 s",
+    "3 holds of 15 s", "5 holds of 10 s, 2 sets", and with ``with_rest`` the rest between sets
+    (or between holds), said only when there is more than one."""
+    side = " on each side" if dosage.per_side else ""
+    one_hold_a_set = dosage.kind == "hold" and dosage.reps == 1
+    if one_hold_a_set:
+        # One hold a set: the sets are the holds ("3 holds of 15 s", never "3 sets of 1 hold").
+        words = f"{_count(dosage.sets, 'hold')} of {_seconds(dosage.hold_s)}{side}"
+        between = "holds"
+    else:
+        if dosage.kind == "hold":
+            words = f"{_count(dosage.reps, 'hold')} of {_seconds(dosage.hold_s)}{side}"
+        else:
+            words = f"{_count(dosage.reps, 'rep')}{side}"
+            if dosage.hold_s > 0:
+                words += f", holding each {_seconds(dosage.hold_s)}"
+        if dosage.sets > 1:
+            words += f", {_count(dosage.sets, 'set')}"
+        between = "sets"
+    if with_rest and dosage.sets > 1 and dosage.rest_s > 0:
+        words += f", {_seconds(dosage.rest_s)} rest between {between}"
+    return words

@@ -2,7 +2,7 @@
 
 A program is a list of exercises, each with its own dosage, plus how often it is done
 (times per day, days per week). Two come built in: "Core nine" (all nine, the long option)
-and "Daily short" (four gentle ones, about 10 minutes). A person can build their own.
+and "Daily short" (four gentle ones, the short daily option). A person can build their own.
 
 Dose limits here are hard limits that keep a dose sane whoever sets it (the catalogue, a
 person, the progression engine). A catalogue dose must also sit inside its own ranges
@@ -39,6 +39,7 @@ __all__ = [
     "builtin_programs",
     "change_dosage",
     "check_dosage_ranges",
+    "describe_length",
     "estimate_minutes",
     "slugify",
     "validate_dosage",
@@ -288,7 +289,7 @@ def builtin_programs(catalogue: Catalogue) -> tuple[Program, ...]:
         slug=CORE_NINE_SLUG,
         description=(
             "All nine exercises in the order of the source article, at their starting doses. "
-            "The full routine: about 20 to 25 minutes. Good on days with more time and less pain."
+            "The full routine, for days with more time and less pain."
         ),
         builtin=True,
     )
@@ -298,10 +299,10 @@ def builtin_programs(catalogue: Catalogue) -> tuple[Program, ...]:
         catalogue,
         slug=DAILY_SHORT_SLUG,
         description=(
-            "Four gentle exercises for every day, about 10 minutes: pelvic tilt, bridge, cat stretch "
-            "and draw-in. All are done lying down or on hands and knees and wake up the deep tummy "
-            "and bottom muscles without straining the back, so they suit a beginner. A short "
-            "routine is easier to keep up every day than a long one."
+            "Four gentle exercises for every day: pelvic tilt, bridge, cat stretch and draw-in. "
+            "All are done lying down or on hands and knees and wake up the deep tummy and bottom "
+            "muscles without straining the back, so they suit a beginner. A short routine is "
+            "easier to keep up every day than a long one."
         ),
         builtin=True,
     )
@@ -311,3 +312,9 @@ def builtin_programs(catalogue: Catalogue) -> tuple[Program, ...]:
 def estimate_minutes(program: Program, catalogue: Catalogue) -> float:
     """Estimated minutes for one workout of ``program``: the planned steps' durations added up."""
     return sum(step_duration_s(step) for step in plan_workout(program, catalogue)) / 60.0
+
+
+def describe_length(program: Program, catalogue: Catalogue) -> str:
+    """The one wording of how long a workout of ``program`` takes: "about 9 minutes"."""
+    minutes = max(1, round(estimate_minutes(program, catalogue)))
+    return f"about {minutes} minute{'s' if minutes != 1 else ''}"

@@ -28,7 +28,6 @@ __all__ = [
     "SetDone",
     "completed_at_target",
     "decide_progression",
-    "describe_dosage",
     "is_flare_up",
     "load_progression_rules",
 ]
@@ -164,19 +163,6 @@ def is_flare_up(outcome: ExerciseOutcome, pain_model: PainModel | None = None) -
     return outcome.pain_next_morning is not None and not pain_settled(
         outcome.pain_next_morning, outcome.pain_before, pain_model
     )
-
-
-def describe_dosage(dosage: Dosage) -> str:
-    """The dose in a few plain words: "2 sets of 10 reps each side" or "3 holds of 10 s"."""
-    side = " each side" if dosage.per_side else ""
-    if dosage.kind == "hold":
-        unit = "hold" if dosage.reps == 1 else "holds"
-        body = f"{dosage.reps} {unit} of {dosage.hold_s:g} s{side}"
-    else:
-        unit = "rep" if dosage.reps == 1 else "reps"
-        body = f"{dosage.reps} {unit}{side}"
-    sets = "set" if dosage.sets == 1 else "sets"
-    return f"{dosage.sets} {sets} of {body}"
 
 
 def _step(dosage: Dosage, rules: ProgressionRules, up: bool) -> tuple[Variable, Dosage, str] | None:

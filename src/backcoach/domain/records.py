@@ -49,7 +49,8 @@ class SetRecord:
     """One set done in a workout.
 
     ``reps`` counts movements, or holds for a hold exercise. ``hold_s`` is the seconds held
-    per hold (0 for plain reps), so the time held in the set is ``reps * hold_s``.
+    per hold (0 for plain reps): measured when the player's timer or the camera timed the set, the
+    planned hold when the person counted by hand (``source`` manual).
     ``side`` is None when the exercise has no sides or the sides alternate inside the set; an
     alternating set's ``reps`` is then the total over both sides (10 each side is 20).
     ``client_id`` is the caller's id for the set: recording the same id again updates it.
@@ -68,7 +69,9 @@ class SetRecord:
 
     @property
     def total_hold_s(self) -> float:
-        return self.reps * self.hold_s
+        """Seconds held in the set as timed by the player or the camera. A set counted by hand was
+        not timed: its planned hold is not reported as time held."""
+        return 0.0 if self.source == "manual" else self.reps * self.hold_s
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ class WorkoutRecord:
     sets: tuple[SetRecord, ...] = ()
     pain: tuple[PainRecord, ...] = ()
     notes: tuple[NoteRecord, ...] = ()
+    # Done at the gentle end of every dose, after pain above 5 before starting.
+    easier: bool = False
 
     @property
     def total_reps(self) -> int:

@@ -8,6 +8,7 @@ itself, with its own clock.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +28,7 @@ __all__ = [
     "Step",
     "StepKind",
     "WorkoutTotals",
+    "ease_dosage",
     "plan_workout",
     "step_duration_s",
     "total_duration_s",
@@ -138,8 +140,13 @@ def _work_text(dosage: Dosage, set_number: int, side: str | None, exercise: Exer
     return f"{where}: {what}." if where else f"{what[0].upper()}{what[1:]}."
 
 
-def _exercise_steps(exercise: Exercise, dosage: Dosage, next_name: str | None, last: bool) -> list[Step]:
+def _exercise_steps(
+    exercise: Exercise, dosage: Dosage, next_name: str | None, last: bool, *, easier: bool = False
+) -> list[Step]:
     eid = exercise.id
+    intro = f"{exercise.name}. {_opening(exercise.start_position)}"
+    if easier:
+        intro += f" Today, the easier version: {exercise.easier.description}"
     steps = [
         Step(
             kind="intro",
@@ -151,7 +158,7 @@ def _exercise_steps(exercise: Exercise, dosage: Dosage, next_name: str | None, l
             hold_s=0.0,
             rest_s=0.0,
             relax_s=0.0,
-            text=f"{exercise.name}. {_opening(exercise.start_position)}",
+            text=intro,
         )
     ]
     sides = exercise.sides if (dosage.per_side and exercise.sides) else ()
@@ -212,19 +219,34 @@ def _exercise_steps(exercise: Exercise, dosage: Dosage, next_name: str | None, l
     return steps
 
 
-def plan_workout(program: Program, catalogue: Catalogue) -> tuple[Step, ...]:
+def ease_dosage(dosage: Dosage) -> Dosage:
+    """The gentle end of a dose, for a day when pain is high before starting (above 5/10): the fewest
+    sets and reps of its ranges, and the shortest hold when the range has one. Never more than the
+    dose it eases; a hold the range lets reach 0 s stays as it is, so the movement is the same."""
+    low_hold = dosage.hold_range_s[0]
+    return dataclasses.replace(
+        dosage,
+        sets=min(dosage.sets, dosage.sets_range[0]),
+        reps=min(dosage.reps, dosage.reps_range[0]),
+        hold_s=min(dosage.hold_s, low_hold) if low_hold > 0 else dosage.hold_s,
+    )
+
+
+def plan_workout(program: Program, catalogue: Catalogue, *, easier: bool = False) -> tuple[Step, ...]:
     """The steps of one workout of ``program``, ending with a ``done`` step.
 
     Per exercise: an intro, then per set a reps or hold step (one per side for a one-side-at-a-time
     exercise, with a side change between them), and a rest after every set except the very last
-    set of the workout.
+    set of the workout. With ``easier`` (pain above 5 before starting) every dose is at its gentle
+    end (``backcoach.domain.programs.ease_dosage``) and the intro describes the easier version.
     """
     steps: list[Step] = []
     items = program.items
     for n, item in enumerate(items):
         exercise = catalogue.get(item.exercise_id)
         next_name = catalogue.get(items[n + 1].exercise_id).name if n + 1 < len(items) else None
-        steps.extend(_exercise_steps(exercise, item.dosage, next_name, last=n + 1 == len(items)))
+        dosage = ease_dosage(item.dosage) if easier else item.dosage
+        steps.extend(_exercise_steps(exercise, dosage, next_name, last=n + 1 == len(items), easier=easier))
     steps.append(
         Step(
             kind="done",

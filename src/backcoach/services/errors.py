@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["BackcoachError", "InvalidInput", "NotFound", "SafetyStop", "StorageUnavailable"]
+__all__ = [
+    "BackcoachError",
+    "InvalidInput",
+    "NotAllowed",
+    "NotFound",
+    "NotSignedIn",
+    "SafetyStop",
+    "StorageUnavailable",
+    "TooManyAttempts",
+]
 
 
 class BackcoachError(Exception):
@@ -23,3 +32,19 @@ class StorageUnavailable(BackcoachError):
 
 class SafetyStop(BackcoachError):
     """A red flag is open: workouts are stopped until a clinician has cleared the person."""
+
+
+class NotSignedIn(BackcoachError):
+    """Nobody is signed in (or the session ended) where a signed-in person is needed."""
+
+
+class NotAllowed(BackcoachError):
+    """The person signed in may not do this or see this (another patient's record, an admin page)."""
+
+
+class TooManyAttempts(BackcoachError):
+    """Too many failed sign-ins: try again after ``retry_after_s`` seconds."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

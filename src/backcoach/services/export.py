@@ -1,165 +1,162 @@
-"""Export use cases: everything the person recorded, as CSV rows or one JSON document.
+"""Export use cases: everything recorded about one person, complete, as JSON or as a zip of CSV files.
 
-CSV has one row per set, pain rating and note (``kind`` says which), in time order, so it opens
-in a spreadsheet. JSON keeps the structure: programs, workouts with their sets, pain, notes, and
-the dose history.
+The export has one section per kind of record (``SECTIONS``), each a list of rows with every
+stored column, oldest first: programs and their exercises, workouts, sets, pain ratings, notes,
+dose changes and suggestions, questionnaires, safety screens with their clearances, re-screens and
+settings. The JSON document holds every section; the zip holds one CSV per section and a short
+README. ``NOT_EXPORTED`` names the tables that are not a person's records and says why; a test
+fails when a stored table is in neither, so nothing recorded is ever left out. The format is
+documented in docs/export.md.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
-from datetime import datetime
-from typing import Any, TextIO
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
+from backcoach.services import audit
 from backcoach.services.context import AppContext
 
-__all__ = ["CSV_COLUMNS", "export_csv", "export_json", "export_rows"]
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "NOT_EXPORTED",
+    "SECTIONS",
+    "export_json",
+    "export_sections",
+    "export_zip",
+]
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "kind",
-    "time",
-    "workout_id",
-    "program",
-    "workout_status",
-    "exercise_id",
-    "set_number",
-    "side",
-    "reps",
-    "hold_s",
-    "source",
-    "pain_score",
-    "pain_moment",
-    "note",
-)
+EXPORT_FORMAT = "backcoach-export"
+EXPORT_VERSION = 2
 
+# Section name in the export -> the stored table it comes from, in the order a person reads them.
+SECTIONS: Mapping[str, str] = {
+    "programs": "programs",
+    "program_exercises": "program_items",
+    "workouts": "workouts",
+    "sets": "sets",
+    "pain": "pain_ratings",
+    "notes": "notes",
+    "dose_changes": "dose_changes",
+    "dose_suggestions": "progression_proposals",
+    "questionnaires": "questionnaire_responses",
+    "safety_screens": "red_flag_screens",
+    "safety_rescreens": "rescreen_requests",
+    "settings": "settings",
+    "access_log": "audit_events",
+}
 
-def _iso(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="seconds") if moment else ""
+# Stored tables that are not a person's records, and why they are left out.
+NOT_EXPORTED: Mapping[str, str] = {
+    "users": "the account itself: its name, role and e-mail head the export (never the password hash)",
+    "auth_sessions": "sign-in sessions are security keys, not records; each sign-in is in the access log",
+    "invitations": "one-time invitation codes are security keys; joining is in the access log",
+    "password_resets": "one-time reset links are security keys; their use is in the access log",
+    "login_attempts": "failed sign-ins counted per address for the rate limit, kept for minutes only",
+    "live_connections": "camera connections open at this moment, gone when they close",
+    "server_secrets": "the server's own key, about no one",
+}
+# Account columns never exported, whoever asks.
+_SECRET_COLUMNS = frozenset({"password_hash"})
 
+# Columns stored as JSON text, exported as the structure they hold.
+_JSON_COLUMNS = frozenset({"answers"})
+# Columns that only link a row to its owner: the whole export is one person's.
+_OWNER_COLUMNS = frozenset({"user_id"})
 
-def export_rows(ctx: AppContext) -> list[dict[str, Any]]:
-    """One flat dict per set, pain rating and note, oldest first, with the ``CSV_COLUMNS`` keys."""
-    with ctx.repository() as repo:
-        workouts = {w.id: w for w in repo.list_workouts(newest_first=False)}
-        pain = repo.list_pain()
-        notes = repo.list_notes()
-    blank = dict.fromkeys(CSV_COLUMNS, "")
-    rows: list[tuple[datetime, int, dict[str, Any]]] = []
-    for workout in workouts.values():
-        for s in workout.sets:
-            rows.append(
-                (
-                    s.recorded_at,
-                    0,
-                    blank
-                    | {
-                        "kind": "set",
-                        "time": _iso(s.recorded_at),
-                        "workout_id": workout.id,
-                        "program": workout.program_slug,
-                        "workout_status": workout.status,
-                        "exercise_id": s.exercise_id,
-                        "set_number": s.set_number,
-                        "side": s.side or "",
-                        "reps": s.reps,
-                        "hold_s": s.hold_s,
-                        "source": s.source,
-                    },
-                )
-            )
-    for p in pain:
-        linked = workouts.get(p.workout_id) if p.workout_id is not None else None
-        rows.append(
-            (
-                p.taken_at,
-                1,
-                blank
-                | {
-                    "kind": "pain",
-                    "time": _iso(p.taken_at),
-                    "workout_id": p.workout_id if p.workout_id is not None else "",
-                    "program": linked.program_slug if linked else "",
-                    "workout_status": linked.status if linked else "",
-                    "exercise_id": p.exercise_id or "",
-                    "pain_score": p.score,
-                    "pain_moment": p.moment,
-                },
-            )
-        )
-    for n in notes:
-        rows.append(
-            (
-                n.created_at,
-                2,
-                blank
-                | {
-                    "kind": "note",
-                    "time": _iso(n.created_at),
-                    "workout_id": n.workout_id if n.workout_id is not None else "",
-                    "note": n.text,
-                },
-            )
-        )
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [row for _, _, row in rows]
+_README = """backcoach export
+================
+
+Everything backcoach recorded about {name}, exported on {exported_at}.
+One CSV file per kind of record; the first line of each names its columns.
+Times are UTC (ISO 8601). The same content as one JSON document: backcoach export --format json.
+The columns of each file are described in docs/export.md of the backcoach repository.
+
+Files: {files}
+"""
 
 
-def export_csv(ctx: AppContext, out: TextIO) -> int:
-    """Write the export rows as CSV with a header; returns the number of rows written."""
-    rows = export_rows(ctx)
-    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return len(rows)
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return _iso(value)
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+def _value(column: str, value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if column in _JSON_COLUMNS and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
     return value
 
 
-def export_json(ctx: AppContext) -> dict[str, Any]:
-    """Everything as one JSON-ready dict: programs, workouts (with sets, pain, notes), pain, notes, doses."""
+def export_sections(ctx: AppContext) -> dict[str, list[dict[str, Any]]]:
+    """Every section of the export: section name -> rows (column -> value), oldest first."""
     with ctx.repository() as repo:
-        programs = repo.list_programs(ctx.catalogue)
-        workouts = repo.list_workouts(newest_first=False)
-        pain = repo.list_pain()
-        notes = repo.list_notes()
-        doses = repo.dose_changes()
+        return {
+            section: [
+                {k: _value(k, v) for k, v in row.items() if k not in _OWNER_COLUMNS}
+                for row in repo.own_rows(table)
+            ]
+            for section, table in SECTIONS.items()
+        }
+
+
+def _header(ctx: AppContext) -> dict[str, Any]:
+    with ctx.repository() as repo:
+        person = repo.own_user()
     return {
-        "format": "backcoach-export",
-        "version": 1,
-        "exported_at": _iso(ctx.clock.now()),
-        "programs": [
-            {
-                "slug": p.slug,
-                "name": p.name,
-                "builtin": p.builtin,
-                "times_per_day": p.times_per_day,
-                "days_per_week": p.days_per_week,
-                "items": [
-                    {
-                        "exercise_id": i.exercise_id,
-                        "sets": i.dosage.sets,
-                        "reps": i.dosage.reps,
-                        "hold_s": i.dosage.hold_s,
-                        "rest_s": i.dosage.rest_s,
-                    }
-                    for i in p.items
-                ],
-            }
-            for p in programs
-        ],
-        "workouts": [_plain(w) for w in workouts],
-        "pain": [_plain(p) for p in pain],
-        "notes": [_plain(n) for n in notes],
-        "dose_changes": [_plain(d) for d in doses],
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": ctx.clock.now().isoformat(timespec="seconds"),
+        "person": {k: _value(k, v) for k, v in person.items() if k not in _SECRET_COLUMNS},
     }
+
+
+def _note_export(ctx: AppContext, what: str) -> None:
+    """The export itself goes into the audit log (who took a copy of whose record)."""
+    with ctx.session() as session:
+        audit.note(session, ctx, "export", detail=what)
+
+
+def export_json(ctx: AppContext) -> dict[str, Any]:
+    """The whole export as one JSON-ready document: a header, then every section."""
+    _note_export(ctx, "everything, as JSON")
+    return {**_header(ctx), **export_sections(ctx)}
+
+
+def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def export_zip(ctx: AppContext) -> bytes:
+    """The whole export as a zip: one CSV per section (with its header line even when empty)."""
+    _note_export(ctx, "everything, as CSV files")
+    header = _header(ctx)
+    sections = export_sections(ctx)
+    with ctx.repository() as repo:
+        columns = {
+            s: [c for c in repo.table_columns(t) if c not in _OWNER_COLUMNS] for s, t in SECTIONS.items()
+        }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        names = [f"{section}.csv" for section in sections]
+        archive.writestr(
+            "README.txt",
+            _README.format(
+                name=header["person"].get("name", ""),
+                exported_at=header["exported_at"],
+                files=", ".join(names),
+            ),
+        )
+        for section, rows in sections.items():
+            archive.writestr(f"{section}.csv", _csv_text(rows, columns[section]))
+    return buffer.getvalue()

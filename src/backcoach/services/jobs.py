@@ -22,7 +22,6 @@ import shutil
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,7 +108,7 @@ def submit_video(
         raise NotFound(f"unknown exercise {exercise_id!r}")
     with ctx.repository() as repo:
         job = JobRepository(repo.session).create(
-            ctx.user_id,
+            ctx.person_id,
             original_name=original_name,
             size_bytes=size_bytes,
             exercise_id=exercise_id,
@@ -121,8 +120,8 @@ def submit_video(
         enqueue(job.id)
     except Exception as exc:
         log.exception("could not queue video job %s", job.id)
-        with ctx.repository() as repo:
-            jobs = JobRepository(repo.session)
+        with ctx.session() as session:
+            jobs = JobRepository(session)
             jobs.claim(job.id, ctx.clock.now())
             jobs.fail(job.id, 1, ctx.clock.now(), "The analysis queue could not be reached.", None)
         upload_path.unlink(missing_ok=True)
@@ -133,7 +132,7 @@ def submit_video(
 def get_job(ctx: AppContext, job_id: int) -> VideoJob:
     """One of the person's jobs; NotFound otherwise."""
     with ctx.repository() as repo:
-        job = JobRepository(repo.session).get(job_id, ctx.user_id)
+        job = JobRepository(repo.session).get(job_id, ctx.person_id)
     if job is None:
         raise NotFound(f"no video analysis number {job_id}")
     return job
@@ -142,7 +141,7 @@ def get_job(ctx: AppContext, job_id: int) -> VideoJob:
 def list_jobs(ctx: AppContext, limit: int = 50) -> list[VideoJob]:
     """The person's video analyses, newest first."""
     with ctx.repository() as repo:
-        return JobRepository(repo.session).list_for(ctx.user_id, limit)
+        return JobRepository(repo.session).list_for(ctx.person_id, limit)
 
 
 def delete_job(ctx: AppContext, job_id: int) -> None:
@@ -151,7 +150,7 @@ def delete_job(ctx: AppContext, job_id: int) -> None:
     if not job.finished:
         raise InvalidInput("This video is still being analysed: delete it once it is done.")
     with ctx.repository() as repo:
-        JobRepository(repo.session).delete(job_id, ctx.user_id)
+        JobRepository(repo.session).delete(job_id, ctx.person_id)
     shutil.rmtree(_results_dir(ctx, job_id), ignore_errors=True)
     if job.upload_path:
         Path(job.upload_path).unlink(missing_ok=True)
@@ -189,8 +188,8 @@ class _Lease:
         while not self._stop.wait(interval_s):
             progress = self._progress
             try:
-                with self._ctx.repository() as repo:
-                    alive = JobRepository(repo.session).heartbeat(
+                with self._ctx.session() as session:
+                    alive = JobRepository(session).heartbeat(
                         self._job_id,
                         self._attempt,
                         self._ctx.clock.now(),
@@ -215,11 +214,11 @@ def _reason(exc: BaseException, job: VideoJob) -> str:
 def run_video_job(ctx: AppContext, job_id: int) -> VideoJob | None:
     """Analyse one queued video (what a queue worker runs). None when the job is not queued any more
     (done, failed, or running on another worker)."""
-    with ctx.repository() as repo:
-        job = JobRepository(repo.session).claim(job_id, ctx.clock.now())
+    with ctx.session() as session:
+        job = JobRepository(session).claim(job_id, ctx.clock.now())
     if job is None:
         return None
-    owner = replace(ctx, user_id=job.user_id)  # the job's person, whoever runs the worker
+    owner = ctx.acting(None, job.user_id)  # the job's person's record, whoever runs the worker
     results = _results_dir(owner, job_id)
     upload = Path(job.upload_path) if job.upload_path else None
     try:
@@ -238,8 +237,8 @@ def run_video_job(ctx: AppContext, job_id: int) -> VideoJob | None:
             return None
     except (InvalidInput, NotFound) as exc:
         kept = str(upload) if upload is not None and job.keep_upload else None
-        with ctx.repository() as repo:
-            JobRepository(repo.session).fail(job_id, job.attempts, ctx.clock.now(), _reason(exc, job), kept)
+        with ctx.session() as session:
+            JobRepository(session).fail(job_id, job.attempts, ctx.clock.now(), _reason(exc, job), kept)
         if upload is not None and not job.keep_upload:
             upload.unlink(missing_ok=True)
         shutil.rmtree(results, ignore_errors=True)
@@ -247,8 +246,8 @@ def run_video_job(ctx: AppContext, job_id: int) -> VideoJob | None:
     body = report.to_json()
     body["source"] = job.original_name
     kept = str(upload) if job.keep_upload else None
-    with ctx.repository() as repo:
-        finished = JobRepository(repo.session).finish(
+    with ctx.session() as session:
+        finished = JobRepository(session).finish(
             job_id,
             job.attempts,
             ctx.clock.now(),
@@ -265,8 +264,8 @@ def run_video_job(ctx: AppContext, job_id: int) -> VideoJob | None:
 def requeue_stale_jobs(ctx: AppContext, enqueue: Enqueue) -> list[int]:
     """Put back on the queue the running jobs whose worker went silent for a lease (it died)."""
     cutoff = ctx.clock.now() - timedelta(seconds=ctx.settings.job_lease_s)
-    with ctx.repository() as repo:
-        ids = JobRepository(repo.session).requeue_stale(cutoff)
+    with ctx.session() as session:
+        ids = JobRepository(session).requeue_stale(cutoff)
     for job_id in ids:
         log.warning("video job %s: its worker went silent; queued again", job_id)
         enqueue(job_id)

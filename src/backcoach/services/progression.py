@@ -33,6 +33,7 @@ __all__ = [
     "exercise_outcomes",
     "list_proposals",
     "pending_proposals",
+    "progress_overview",
     "review_progress",
 ]
 
@@ -108,33 +109,54 @@ def _dose_changed_at(
     return max(times) if times else None
 
 
+def _decisions(
+    ctx: AppContext, program: Program, known: list[ProposalRecord], now: datetime
+) -> list[Decision]:
+    with ctx.repository() as repo:
+        workouts = repo.list_workouts(newest_first=False)
+    accepted = [p for p in known if p.status == "accepted"]
+    decisions = []
+    for item in program.items:
+        exercise = ctx.catalogue.get(item.exercise_id)
+        decisions.append(
+            decide_progression(
+                item.exercise_id,
+                item.dosage,
+                exercise_outcomes(program, item.exercise_id, workouts),
+                now=now,
+                dose_changed_at=_dose_changed_at(ctx, program, item.exercise_id, accepted),
+                harder_variant=exercise.harder.name,
+                easier_variant=exercise.easier.name,
+            )
+        )
+    return decisions
+
+
+def progress_overview(ctx: AppContext) -> ProgressReview:
+    """Where each exercise of the active program stands now, and every suggestion still waiting for
+    an answer, whichever program it was made for (a suggestion stays until answered). A read: it
+    stores nothing (the check-ins after a workout and the next morning store suggestions)."""
+    program = active_program(ctx)
+    with safety_repository(ctx) as srepo:
+        known = srepo.proposals(program_slug=program.slug)
+    decisions = _decisions(ctx, program, known, ctx.clock.now())
+    return ProgressReview(program, tuple(decisions), (), tuple(pending_proposals(ctx)))
+
+
 def review_progress(ctx: AppContext, program_slug: str | None = None) -> ProgressReview:
     """Decide for every exercise of the program (default: the active one) and store new suggestions.
 
     A suggestion is stored once per exercise, workout and direction: reviewing again adds nothing new.
-    A newer suggestion for the same exercise supersedes an older one still waiting.
+    A newer suggestion for the same exercise supersedes an older one still waiting. ``pending`` lists
+    every suggestion waiting, of any program.
     """
     program = get_program(ctx, program_slug) if program_slug else active_program(ctx)
     now = ctx.clock.now()
-    with ctx.repository() as repo:
-        workouts = repo.list_workouts(newest_first=False)
     with safety_repository(ctx) as srepo:
         known = srepo.proposals(program_slug=program.slug)
-    accepted = [p for p in known if p.status == "accepted"]
-    decisions: list[Decision] = []
+    decisions = _decisions(ctx, program, known, now)
     new: list[ProposalRecord] = []
-    for item in program.items:
-        exercise = ctx.catalogue.get(item.exercise_id)
-        decision = decide_progression(
-            item.exercise_id,
-            item.dosage,
-            exercise_outcomes(program, item.exercise_id, workouts),
-            now=now,
-            dose_changed_at=_dose_changed_at(ctx, program, item.exercise_id, accepted),
-            harder_variant=exercise.harder.name,
-            easier_variant=exercise.easier.name,
-        )
-        decisions.append(decision)
+    for decision in decisions:
         if decision.action == "hold":
             continue
         seen = any(
@@ -155,7 +177,7 @@ def review_progress(ctx: AppContext, program_slug: str | None = None) -> Progres
         if not seen:
             with safety_repository(ctx) as srepo:
                 new.append(srepo.add_proposal(program.slug, decision, now))
-    return ProgressReview(program, tuple(decisions), tuple(new), tuple(pending_proposals(ctx, program.slug)))
+    return ProgressReview(program, tuple(decisions), tuple(new), tuple(pending_proposals(ctx)))
 
 
 def list_proposals(ctx: AppContext, program_slug: str | None = None) -> list[ProposalRecord]:

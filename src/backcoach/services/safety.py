@@ -1,11 +1,12 @@
 """Safety use cases: the red-flag screen, the stop it puts on workouts, clearance, and pain check-ins.
 
 The screen is asked before the first workout: until it has been answered, starting a workout raises
-``SafetyStop`` asking for it (``screen_required`` tells a page or command to show the screen first).
-A red flag (any "yes" on the screen) stops the program with calm advice to get checked; workouts
-stay blocked (``ensure_can_exercise`` raises ``SafetyStop``) until the person confirms a clinician
-has cleared them. A sharp rise in pain or pain spreading down a leg asks for the screen again, and
-workouts wait until it is answered. The rules live in ``backcoach.domain.redflags`` and ``pain``.
+``SafetyStop`` asking for it (``needs_screen`` tells a page or command to show the screen first).
+Answers come in three tiers (``backcoach.domain.redflags``): an urgent or stop answer pauses the
+program with calm advice until a clearance is recorded (the clinician's name and the date of the
+visit); advisory answers are recorded and shown, and never block. A sharp rise in pain or new pain
+down a leg asks for the screen again (``backcoach.services.workouts.record_pain`` notes it as the
+pain is stored), and workouts wait until it is answered. Reading the status never writes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 from backcoach.domain.pain import PainZone, exercise_should_stop, pain_zone
 from backcoach.domain.progression import ProposalRecord
@@ -21,10 +23,11 @@ from backcoach.domain.redflags import (
     RedFlagScreen,
     RescreenRecord,
     ScreenRecord,
+    check_clearance,
     evaluate_screen,
     load_red_flags,
-    rescreen_reason,
 )
+from backcoach.services import audit
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, SafetyStop
 from backcoach.store.rows_safety import SafetyRepository
@@ -33,15 +36,13 @@ __all__ = [
     "CHECKIN_MOMENTS",
     "CheckIn",
     "SafetyStatus",
-    "baseline_pain",
-    "check_can_start_workout",
     "check_in",
     "confirm_cleared",
     "ensure_can_exercise",
+    "list_screens",
     "safety_repository",
     "safety_status",
     "screen_questions",
-    "screen_required",
     "submit_screen",
 ]
 
@@ -58,16 +59,18 @@ def safety_repository(ctx: AppContext) -> Iterator[SafetyRepository]:
 
 @dataclass(frozen=True)
 class SafetyStatus:
-    """Where the person stands: screened or not, an open red flag, a re-screen waiting."""
+    """Where the person stands: screened or not, an open stop, a re-screen waiting, advice to mention."""
 
     screened: bool
     last_screen: ScreenRecord | None
     open_stop: ScreenRecord | None
     rescreen: RescreenRecord | None
+    # The latest screen's advisory answers (never blocking): to mention to a clinician.
+    advisory: ScreenRecord | None = None
 
     @property
     def can_exercise(self) -> bool:
-        """No red flag open and no re-screen waiting (the first-run screen is ``ready_to_exercise``)."""
+        """No stop open and no re-screen waiting (the first-run screen is ``ready_to_exercise``)."""
         return self.open_stop is None and self.rescreen is None
 
     @property
@@ -85,8 +88,9 @@ class SafetyStatus:
         """What to tell the person when they try to exercise (empty when they can)."""
         if self.open_stop is not None:
             return (
-                f"{self.open_stop.title}. {self.open_stop.advice} When a clinician has checked you and "
-                "said you can exercise, confirm it with `backcoach screen --cleared` or on the safety page."
+                f"{self.open_stop.title}. {self.open_stop.advice} When a clinician has checked you, "
+                "record their name and the date of the visit with `backcoach screen --cleared` or on the "
+                "safety page."
             )
         if self.rescreen is not None:
             return (
@@ -106,60 +110,39 @@ def screen_questions() -> RedFlagScreen:
     return load_red_flags()
 
 
-def _rescreen_from_ratings(ctx: AppContext, since: ScreenRecord) -> None:
-    """Pain ratings stored since the last screen (by any path: the player, the CLI) that rose sharply
-    ask for the screen again, so the rule holds whoever recorded the pain."""
-    with ctx.repository() as repo:
-        ratings = [r for r in repo.list_pain(since=since.taken_at) if r.taken_at > since.taken_at]
-    if not ratings:
-        return
-    baseline = baseline_pain(ctx)
-    for rating in ratings:
-        reason = rescreen_reason(rating.score, baseline_pain=baseline)
-        if reason is not None:
-            with safety_repository(ctx) as srepo:
-                if not srepo.open_rescreens():
-                    srepo.add_rescreen(requested_at=rating.taken_at, reason=reason, pain_score=rating.score)
-            return
-
-
 def safety_status(ctx: AppContext) -> SafetyStatus:
+    """The person's safety status. A read: it never writes."""
     with safety_repository(ctx) as srepo:
         screens = srepo.screens()
         rescreens = srepo.open_rescreens()
-    if screens and not rescreens:
-        _rescreen_from_ratings(ctx, screens[-1])
-        with safety_repository(ctx) as srepo:
-            rescreens = srepo.open_rescreens()
     open_stops = [s for s in screens if s.open_stop]
+    last = screens[-1] if screens else None
     return SafetyStatus(
         screened=bool(screens),
-        last_screen=screens[-1] if screens else None,
+        last_screen=last,
         open_stop=open_stops[-1] if open_stops else None,
         rescreen=rescreens[-1] if rescreens else None,
+        advisory=last if last is not None and last.advisory else None,
     )
 
 
-def screen_required(ctx: AppContext) -> bool:
-    """Whether the red-flag screen must be shown before a workout: never answered (first run), or asked
-    again after a sharp rise in pain or pain down a leg. A page or command shows the screen when True."""
-    return safety_status(ctx).needs_screen
+def list_screens(ctx: AppContext) -> list[ScreenRecord]:
+    """Every screen answered, oldest first, with its tier and clearance (the safety history)."""
+    with safety_repository(ctx) as srepo:
+        return srepo.screens()
 
 
 def ensure_can_exercise(ctx: AppContext) -> None:
-    """Raise SafetyStop (with the advice) while a red flag is open, the screen must be answered again,
+    """Raise SafetyStop (with the advice) while a stop is open, the screen must be answered again,
     or it has never been answered."""
     status = safety_status(ctx)
     if not status.ready_to_exercise:
         raise SafetyStop(status.message)
 
 
-# The name the workouts service's hook was written against.
-check_can_start_workout = ensure_can_exercise
-
-
 def submit_screen(ctx: AppContext, answers: Mapping[str, bool], *, reason: str | None = None) -> ScreenRecord:
-    """Store a screen. Every question must be answered yes (True) or no (False).
+    """Store a screen. Every question, and whether a clinician has assessed this back pain, must be
+    answered yes (True) or no (False).
 
     ``reason`` defaults to first_run for the first screen, the re-screen's trigger when one is
     waiting, else manual. Answering resolves any waiting re-screen request.
@@ -177,7 +160,7 @@ def submit_screen(ctx: AppContext, answers: Mapping[str, bool], *, reason: str |
             if not srepo.screens():
                 reason = "first_run"
             elif waiting:
-                reason = "leg_spread" if "leg" in waiting[-1].reason else "pain_rise"
+                reason = "leg_spread" if waiting[-1].leg_spread else "pain_rise"
             else:
                 reason = "manual"
         record = srepo.add_screen(
@@ -185,7 +168,7 @@ def submit_screen(ctx: AppContext, answers: Mapping[str, bool], *, reason: str |
             reason=reason,
             answers=answers,
             flagged=result.flagged,
-            urgent=result.urgent,
+            tier=result.tier,
             title=result.title,
             advice=result.advice,
         )
@@ -193,34 +176,47 @@ def submit_screen(ctx: AppContext, answers: Mapping[str, bool], *, reason: str |
     return record
 
 
-def confirm_cleared(ctx: AppContext, note: str = "") -> int:
-    """The person confirms a clinician has checked them: every open red flag is cleared (with the time).
+def confirm_cleared(ctx: AppContext, clinician: str, visit_date: date, note: str = "") -> int:
+    """Record that a clinician has checked the person: their name and the date of the visit lift every
+    open stop. Never one tick box: an urgent stop also needs a visit on or after the day it was
+    recorded (``backcoach.domain.redflags.check_clearance``).
 
-    Returns how many were cleared; InvalidInput when there is nothing to clear.
+    Returns how many stops were cleared; InvalidInput when there is nothing to clear or the
+    clearance cannot stand (the message says why, in plain words).
     """
-    clean = " ".join(note.split())[:500]
+    clean_note = " ".join(note.split())[:500] or None
+    now = ctx.clock.now()
     with safety_repository(ctx) as srepo:
-        cleared = srepo.clear_open_stops(ctx.clock.now(), clean or load_red_flags().clearance_text)
-    if not cleared:
-        raise InvalidInput("there is no open safety stop to clear")
-    return cleared
-
-
-def baseline_pain(ctx: AppContext) -> int | None:
-    """The person's baseline pain (0-10): the latest pain questionnaire, else their first pain rating."""
-    with safety_repository(ctx) as srepo:
-        answers = srepo.responses("pain")
-    if answers:
-        return round(answers[-1].score)
-    with ctx.repository() as repo:
-        ratings = repo.list_pain()
-    return ratings[0].score if ratings else None
+        rows = srepo.open_stop_rows()
+        if not rows:
+            raise InvalidInput("There is no open safety stop to clear.")
+        try:
+            name = check_clearance(
+                clinician,
+                visit_date,
+                today=now.astimezone().date(),
+                stop_taken_on=max(r.taken_at for r in rows).astimezone().date(),
+                urgent=any(r.tier == "urgent" for r in rows),
+            )
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        srepo.clear_stops(
+            rows,
+            cleared_at=now,
+            clinician=name,
+            visit_date=visit_date,
+            note=clean_note,
+            cleared_by_user_id=ctx.actor.user_id if ctx.actor is not None else None,
+        )
+        audit.note(srepo.session, ctx, "clearance", detail=f"{name}, visit on {visit_date.isoformat()}")
+    return len(rows)
 
 
 @dataclass(frozen=True)
 class CheckIn:
     """The result of a pain check-in: the zone in plain words, whether to stop the current exercise,
-    whether the screen is asked again, and any new progression suggestions."""
+    whether the screen is asked again, and (after a workout or the next morning) the dose
+    suggestions waiting for an answer."""
 
     pain: PainRecord
     zone: PainZone
@@ -239,34 +235,39 @@ def check_in(
     leg_spread: bool = False,
     workout_id: int | None = None,
     exercise_id: str | None = None,
+    client_id: str | None = None,
 ) -> CheckIn:
     """Record a pain rating with the safety checks around it.
 
     Pain above 5 during an exercise says to stop it (the rating, stored with ``exercise_id``, marks
-    that exercise so progression suggests an easier dose); a sharp rise or pain down a leg asks for
-    the screen again; an after-workout or next-morning rating runs the progression review (record the
-    after-workout pain once the workout is finished, so the review counts it).
+    that exercise so progression suggests an easier dose); a sharp rise over this workout's
+    "before" rating, pain above 7 or new pain down a leg asks for the screen again (once: an answered
+    re-screen covers the same pain); an after-workout or next-morning rating runs the progression
+    review (a workout is reviewed again when it is finished, so the order does not matter).
+    ``client_id`` makes a re-sent rating harmless.
     """
     from backcoach.services import progression, workouts
 
     if moment not in CHECKIN_MOMENTS:
         raise InvalidInput(f"moment must be one of {', '.join(CHECKIN_MOMENTS)} (got {moment!r})")
-    baseline = baseline_pain(ctx)
-    pain = workouts.record_pain(ctx, score, moment, workout_id=workout_id, exercise_id=exercise_id)
-    reason = rescreen_reason(pain.score, baseline_pain=baseline, leg_spread=leg_spread)
-    if reason is not None:
-        with safety_repository(ctx) as srepo:
-            if not srepo.open_rescreens():
-                srepo.add_rescreen(requested_at=ctx.clock.now(), reason=reason, pain_score=pain.score)
+    pain = workouts.record_pain(
+        ctx,
+        score,
+        moment,
+        workout_id=workout_id,
+        exercise_id=exercise_id,
+        client_id=client_id,
+        leg_spread=leg_spread,
+    )
     proposals: tuple[ProposalRecord, ...] = ()
     if moment in ("after", "next_morning"):
-        proposals = tuple(progression.review_progress(ctx).new_proposals)
+        proposals = progression.review_progress(ctx).pending
     status = safety_status(ctx)
     return CheckIn(
         pain=pain,
         zone=pain_zone(pain.score),
         stop_exercise=moment == "during" and exercise_should_stop(pain.score),
-        rescreen_reason=reason,
+        rescreen_reason=status.rescreen.reason if status.rescreen is not None else None,
         proposals=proposals,
         stop_advice=status.message if status.open_stop is not None else None,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timedelta
 
+from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program
 from backcoach.domain.records import (
     PAIN_MOMENTS,
@@ -21,10 +22,14 @@ from backcoach.domain.records import (
     SetRecord,
     WorkoutRecord,
 )
-from backcoach.domain.workouts import Step, plan_workout
+from backcoach.domain.redflags import rescreen_needed
+from backcoach.domain.workouts import Step, ease_dosage, plan_workout
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.services.programs import active_program, get_program
+from backcoach.services.progression import review_progress
+from backcoach.services.safety import ensure_can_exercise
+from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = [
     "LOGGED_PROGRAM_NAME",
@@ -34,6 +39,7 @@ __all__ = [
     "add_note",
     "check_pain_score",
     "current_workout",
+    "ease_workout",
     "finish_workout",
     "get_workout",
     "log_set",
@@ -41,8 +47,10 @@ __all__ = [
     "record_pain",
     "record_set",
     "set_key",
+    "skipped_exercises",
     "start_workout",
     "stored_step",
+    "workout_doses",
     "workout_plan",
 ]
 
@@ -56,15 +64,6 @@ MAX_NOTE_CHARS = 2000
 MAX_CLIENT_ID_CHARS = 100
 
 
-def _check_safety_before_start(ctx: AppContext) -> None:
-    """RED-FLAG HOOK: ``backcoach.services.safety`` raises ``SafetyStop`` here while a red flag is open
-    (until a clinician has cleared the person) or the screen must be answered again, so neither
-    the CLI nor the web app can start or resume a workout."""
-    from backcoach.services import safety  # here, not at the top: safety may come to use this module
-
-    safety.check_can_start_workout(ctx)
-
-
 def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool = False) -> WorkoutRecord:
     """Start a workout of ``program_slug`` (default: the active program), or resume the one in progress.
 
@@ -72,7 +71,7 @@ def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool
     carry on with, unless ``new``; one of another program, or older than 12 hours, is marked
     abandoned first (its sets stay). Raises SafetyStop while a red flag is open.
     """
-    _check_safety_before_start(ctx)
+    ensure_can_exercise(ctx)
     program = get_program(ctx, program_slug) if program_slug else active_program(ctx)
     now = ctx.clock.now()
     with ctx.repository() as repo:
@@ -269,10 +268,14 @@ def record_pain(
     exercise_id: str | None = None,
     client_id: str | None = None,
     taken_at: datetime | None = None,
+    leg_spread: bool = False,
 ) -> PainRecord:
     """Store a pain rating (0-10) taken before, during or after a workout, or the next morning.
 
     A next-morning rating with no workout given is tied to the workout it follows, when one is due.
+    In the same transaction, a sharp rise over the workout's "before" rating, pain above 7 or new
+    pain down a leg (``leg_spread``) asks for the red-flag screen again, whoever records the pain
+    (the player, the API, the terminal), unless a re-screen already answered covers it.
     """
     score = check_pain_score(score)
     if moment not in PAIN_MOMENTS:
@@ -286,10 +289,21 @@ def record_pain(
 
         due = morning_checkin_due(ctx, when.astimezone().date())
         workout_id = due.id if due else None
+    day_start = datetime.combine(when.astimezone().date(), datetime.min.time()).astimezone()
     with ctx.repository() as repo:
-        if workout_id is not None and not repo.workout_exists(workout_id):
-            raise NotFound(f"no workout number {workout_id}")
-        return repo.add_pain(
+        before = None
+        if workout_id is not None:
+            workout = repo.get_workout(workout_id)
+            if workout is None:
+                raise NotFound(f"no workout number {workout_id}")
+            before = workout.pain_at("before") if moment != "before" else None
+        elif moment != "before":
+            # Logged by hand without a workout: the "before" rating logged the same day stands in.
+            earlier = [
+                p for p in repo.list_pain(since=day_start) if p.moment == "before" and p.workout_id is None
+            ]
+            before = earlier[-1].score if earlier else None
+        record = repo.add_pain(
             score=score,
             moment=moment,
             taken_at=when,
@@ -297,6 +311,23 @@ def record_pain(
             exercise_id=exercise_id,
             client_id=client_id,
         )
+        srepo = SafetyRepository(repo.session, repo.user_id)
+        if srepo.screens() and not srepo.open_rescreens():
+            reason = rescreen_needed(
+                score,
+                before_pain=before,
+                leg_spread=leg_spread,
+                answered=srepo.answered_rescreens(workout_id=workout_id, since=day_start),
+            )
+            if reason is not None:
+                srepo.add_rescreen(
+                    requested_at=when,
+                    reason=reason,
+                    pain_score=score,
+                    workout_id=workout_id,
+                    leg_spread=leg_spread,
+                )
+        return record
 
 
 def add_note(ctx: AppContext, text: str, workout_id: int | None = None) -> NoteRecord:
@@ -313,11 +344,15 @@ def add_note(ctx: AppContext, text: str, workout_id: int | None = None) -> NoteR
 
 
 def finish_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
-    """Mark a workout finished now (a finished one stays as it was)."""
+    """Mark a workout finished now (a finished one stays as it was), then review its program's doses:
+    the suggestions a finished workout brings are waiting on the doses page, however it was done."""
     workout = get_workout(ctx, workout_id)
     if workout.status != "finished":
         with ctx.repository() as repo:
             repo.set_workout_status(workout_id, "finished", ctx.clock.now())
+            has_program = repo.program_exists(workout.program_slug)
+        if has_program:
+            review_progress(ctx, workout.program_slug)
     return get_workout(ctx, workout_id)
 
 
@@ -340,9 +375,47 @@ def _program_of(ctx: AppContext, workout: WorkoutRecord) -> Program:
 
 
 def workout_plan(ctx: AppContext, workout_id: int) -> tuple[Step, ...]:
-    """The steps of a workout, from its program's current doses."""
+    """The steps of a workout, from its program's current doses (at their gentle end when eased)."""
     workout = get_workout(ctx, workout_id)
-    return plan_workout(_program_of(ctx, workout), ctx.catalogue)
+    return plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
+
+
+def workout_doses(ctx: AppContext, workout_id: int) -> dict[str, Dosage]:
+    """Each exercise's dose in this workout (at its gentle end when the workout was eased)."""
+    workout = get_workout(ctx, workout_id)
+    program = _program_of(ctx, workout)
+    ease = ease_dosage if workout.easier else (lambda dosage: dosage)
+    return {item.exercise_id: ease(item.dosage) for item in program.items}
+
+
+def skipped_exercises(ctx: AppContext, workout: WorkoutRecord) -> tuple[str, ...]:
+    """The ids of the exercises in a workout's plan with no set done, in the plan's order (empty
+    while the workout is in progress, or when its program no longer exists)."""
+    if workout.status == "in_progress":
+        return ()
+    try:
+        plan = plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
+    except NotFound:
+        return ()
+    done = {s.exercise_id for s in workout.sets}
+    planned = dict.fromkeys(s.exercise_id for s in plan if s.exercise_id)
+    return tuple(eid for eid in planned if eid not in done)
+
+
+def ease_workout(ctx: AppContext, workout_id: int) -> WorkoutRecord:
+    """Do this workout at the gentle end of every dose, with the easier versions (the person's choice
+    after pain above 5 before starting). Only a workout in progress with no set done yet is eased:
+    its plan changes, and sets already stored would no longer match it."""
+    workout = get_workout(ctx, workout_id)
+    if workout.easier:
+        return workout
+    if workout.status != "in_progress":
+        raise InvalidInput("only a workout in progress can be made easier")
+    if workout.sets:
+        raise InvalidInput("this workout has sets done already: finish it, or start a new one")
+    with ctx.repository() as repo:
+        repo.set_workout_easier(workout_id)
+    return get_workout(ctx, workout_id)
 
 
 def _done_reps(workout: WorkoutRecord) -> dict[tuple[str | None, int, str | None], int]:

@@ -8,6 +8,7 @@ Anything that keeps the database from opening becomes ``DatabaseUnavailable`` wi
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,10 +160,58 @@ def create_database_engine(url: str) -> Engine:
     return engine
 
 
+# Any fixed number: the PostgreSQL advisory lock every backcoach process takes to migrate.
+MIGRATION_LOCK_KEY = 0x6261636B  # "back"
+
+
+@contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock beside a SQLite file while it is migrated (processes starting together)."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    lock_path = Path(database).expanduser().with_name(Path(database).name + ".migrate-lock")
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the schema to the newest migration (every head, so added branches are applied too)."""
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "heads")
+    """Bring the schema to the newest migration (every head, so added branches are applied too).
+
+    On SQLite, ALTER TABLE is done by copying a table and dropping the old one; with foreign keys
+    enforced that drop would cascade and delete every row that points at it (a person's sets when
+    the workouts table changes). So foreign keys are off while migrating, checked after, and on again.
+    """
+    if engine.dialect.name == "postgresql":
+        # Several server processes starting together on a new database: one migrates, the others wait
+        # for the lock and then find nothing left to do.
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+            connection.commit()
+            try:
+                with connection.begin():
+                    command.upgrade(alembic_config(connection), "heads")
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+                connection.commit()
+        return
+    with _file_lock(engine), engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # PRAGMA foreign_keys only takes effect outside a transaction
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "heads")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseUnavailable(f"the upgraded database has {len(broken)} broken references")
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def open_database(url: str, *, upgrade: bool = True) -> Database:

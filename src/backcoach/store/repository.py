@@ -10,15 +10,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from backcoach.domain.accounts import UserRecord
 from backcoach.domain.catalogue_loader import Catalogue
 from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import Program, ProgramItem
 from backcoach.domain.records import DoseChangeRecord, NoteRecord, PainRecord, SetRecord, WorkoutRecord
-from backcoach.store.base import as_utc
+from backcoach.store.base import Base, as_utc
 from backcoach.store.rows import (
     DoseChangeRow,
     NoteRow,
@@ -31,21 +34,29 @@ from backcoach.store.rows import (
     WorkoutRow,
     utc_now,
 )
+from backcoach.store.rows_accounts import user_record
+from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
 
 LOCAL_USER_NAME = "local"
 
 
-def ensure_local_user(session: Session) -> tuple[int, bool]:
-    """The id of the one local user, creating it on first run; and whether it was just created."""
-    row = session.scalars(select(UserRow).where(UserRow.is_local.is_(True)).order_by(UserRow.id)).first()
-    if row is not None:
-        return row.id, False
-    row = UserRow(name=LOCAL_USER_NAME, is_local=True, created_at=utc_now())
-    session.add(row)
-    session.flush()
-    return row.id, True
+def ensure_local_user(session: Session) -> UserRecord:
+    """The one local user of personal mode, made on first run. Safe when two processes start at
+    once: the database keeps one local user, and the loser of the race reads the winner's."""
+    query = select(UserRow).where(UserRow.is_local.is_(True)).order_by(UserRow.id)
+    row = session.scalars(query).first()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    UserRow(name=LOCAL_USER_NAME, is_local=True, role="patient", created_at=utc_now())
+                )
+        except IntegrityError:
+            pass
+        row = session.scalars(query).one()
+    return user_record(row)
 
 
 def _set_record(row: SetRow) -> SetRecord:
@@ -90,6 +101,7 @@ def _workout_record(row: WorkoutRow, *, with_details: bool = True) -> WorkoutRec
         sets=tuple(_set_record(s) for s in row.sets) if with_details else (),
         pain=tuple(_pain_record(p) for p in row.pain_ratings) if with_details else (),
         notes=tuple(_note_record(n) for n in row.notes) if with_details else (),
+        easier=bool(row.easier),
     )
 
 
@@ -100,6 +112,33 @@ class Repository:
         self.session = session
         self.user_id = user_id
 
+    @property
+    def safety(self) -> SafetyRepository:
+        """The safety rows (screens, re-screens, questionnaires, suggestions) on the same session."""
+        return SafetyRepository(self.session, self.user_id)
+
+    # --- the whole record, table by table (the export) ---------------------------------------
+
+    @staticmethod
+    def table_columns(table_name: str) -> list[str]:
+        return [c.name for c in Base.metadata.tables[table_name].columns]
+
+    def own_rows(self, table_name: str) -> list[dict[str, Any]]:
+        """Every row of ``table_name`` belonging to this user, oldest first, as column -> value."""
+        table = Base.metadata.tables[table_name]
+        if "user_id" in table.c:
+            mine = table.c.user_id == self.user_id
+        else:  # the audit log names a person as the one acting or the one acted on
+            mine = or_(table.c.subject_id == self.user_id, table.c.actor_id == self.user_id)
+        query = select(table).where(mine).order_by(table.c.id)
+        return [dict(row) for row in self.session.execute(query).mappings()]
+
+    def own_user(self) -> dict[str, Any]:
+        """This user's own row, as column -> value."""
+        table = Base.metadata.tables["users"]
+        row = self.session.execute(select(table).where(table.c.id == self.user_id)).mappings().one()
+        return dict(row)
+
     # --- settings ----------------------------------------------------------------------------
 
     def get_setting(self, key: str) -> str | None:
@@ -107,6 +146,14 @@ class Repository:
             select(SettingRow).where(SettingRow.user_id == self.user_id, SettingRow.key == key)
         ).first()
         return row.value if row else None
+
+    def set_setting_once(self, key: str, value: str) -> None:
+        """Set ``key`` unless it is set already (a concurrent first set wins)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(SettingRow(user_id=self.user_id, key=key, value=value))
+        except IntegrityError:
+            pass
 
     def set_setting(self, key: str, value: str) -> None:
         row = self.session.scalars(
@@ -171,6 +218,14 @@ class Repository:
             builtin=row.builtin,
         )
 
+    def save_program_once(self, program: Program) -> None:
+        """Insert ``program`` unless one with its slug is there (a concurrent insert wins)."""
+        try:
+            with self.session.begin_nested():
+                self.save_program(program)
+        except IntegrityError:
+            pass
+
     def save_program(self, program: Program, *, previous_slug: str | None = None) -> None:
         """Insert ``program``, or replace the one stored under ``previous_slug`` (or its own slug)."""
         row = self._program_row(previous_slug or program.slug)
@@ -203,6 +258,14 @@ class Repository:
                 )
             )
         self.session.flush()
+
+    def set_program_description(self, slug: str, description: str) -> None:
+        row = self.session.scalars(
+            select(ProgramRow).where(ProgramRow.user_id == self.user_id, ProgramRow.slug == slug)
+        ).first()
+        if row is not None and row.description != description:
+            row.description = description
+            self.session.flush()
 
     def delete_program(self, slug: str) -> bool:
         row = self._program_row(slug)
@@ -318,6 +381,7 @@ class Repository:
             program_slug=program_slug,
             program_name=program_name,
             status="in_progress",
+            easier=False,
             started_at=started_at,
         )
         self.session.add(row)
@@ -329,6 +393,14 @@ class Repository:
             status="in_progress",
             started_at=as_utc(started_at),
         )
+
+    def set_workout_easier(self, workout_id: int) -> bool:
+        row = self.session.get(WorkoutRow, workout_id)
+        if row is None or row.user_id != self.user_id:
+            return False
+        row.easier = True
+        self.session.flush()
+        return True
 
     def set_workout_status(self, workout_id: int, status: str, finished_at: datetime | None) -> bool:
         row = self._workout_row(workout_id, with_rows=False)

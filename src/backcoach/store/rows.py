@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,12 +45,35 @@ def utc_now() -> datetime:
 
 
 class UserRow(Base):
+    """An account. Personal mode has one local user (no password, no sign-in); clinic mode has
+    patients, physiotherapists and admins, each signing in with an e-mail and a password (argon2id
+    hash). A patient's ``physio_id`` names their physiotherapist; ``active`` is False until an invited
+    patient has joined. The database keeps one local user at most and one account per e-mail."""
+
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('patient', 'physio', 'admin')", name="role_known"),
+        Index("uq_users_email", "email", unique=True),
+        Index(
+            "uq_users_one_local",
+            "is_local",
+            unique=True,
+            postgresql_where=text("is_local"),
+            sqlite_where=text("is_local"),
+        ),
+        Index("ix_users_physio_id", "physio_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    role: Mapped[str] = mapped_column(String(10), default="patient")
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    physio_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class SettingRow(Base):
@@ -149,6 +173,14 @@ class WorkoutRow(Base):
     __table_args__ = (
         CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status_known"),
         Index("ix_workouts_user_started", "user_id", "started_at"),
+        # One workout in progress per person, whichever process starts it.
+        Index(
+            "uq_workouts_one_in_progress",
+            "user_id",
+            unique=True,
+            postgresql_where=text("status = 'in_progress'"),
+            sqlite_where=text("status = 'in_progress'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -160,6 +192,8 @@ class WorkoutRow(Base):
     program_slug: Mapped[str] = mapped_column(String(100))
     program_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # Done at the gentle end of every dose (pain above 5 before starting, the person chose so).
+    easier: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

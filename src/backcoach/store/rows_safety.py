@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -28,8 +29,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from backcoach.domain.progression import Decision, ProposalRecord
 from backcoach.domain.questionnaires import ResponseRecord
-from backcoach.domain.redflags import RescreenRecord, ScreenRecord
+from backcoach.domain.redflags import Clearance, RescreenRecord, ScreenRecord
 from backcoach.store.base import Base, as_utc
+from backcoach.store.rows import UserRow
 
 __all__ = [
     "ProgressionProposalRow",
@@ -45,11 +47,20 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
 
 
 class RedFlagScreenRow(Base):
-    """One red-flag screen: the answers (JSON), the advice shown, and the clinician's clearance."""
+    """One red-flag screen: the answers (JSON), the tier and advice shown, and the clearance of a stop
+    (the clinician's name, the date of the visit, when and by whom it was recorded).
+
+    A clearance is all or nothing: the CHECK keeps a half-recorded one out, whoever writes it."""
 
     __tablename__ = "red_flag_screens"
     __table_args__ = (
         CheckConstraint("reason IN ('first_run', 'pain_rise', 'leg_spread', 'manual')", name="reason_known"),
+        CheckConstraint("tier IN ('urgent', 'stop', 'advisory', 'clear')", name="tier_known"),
+        CheckConstraint(
+            "(cleared_at IS NULL AND cleared_by IS NULL AND cleared_on IS NULL)"
+            " OR (cleared_at IS NOT NULL AND cleared_by IS NOT NULL AND cleared_on IS NOT NULL)",
+            name="clearance_complete",
+        ),
         Index("ix_red_flag_screens_user_taken", "user_id", "taken_at"),
     )
 
@@ -59,11 +70,16 @@ class RedFlagScreenRow(Base):
     reason: Mapped[str] = mapped_column(String(20))
     answers: Mapped[str] = mapped_column(Text)
     flagged: Mapped[str] = mapped_column(Text, default="")
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    tier: Mapped[str] = mapped_column(String(10), default="clear")
     title: Mapped[str] = mapped_column(String(200))
     advice: Mapped[str] = mapped_column(Text)
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    cleared_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    cleared_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     cleared_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cleared_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class RescreenRequestRow(Base):
@@ -80,6 +96,10 @@ class RescreenRequestRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     pain_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    workout_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workouts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    leg_spread: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class QuestionnaireResponseRow(Base):
@@ -135,24 +155,38 @@ class ProgressionProposalRow(Base):
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-def _screen(row: RedFlagScreenRow) -> ScreenRecord:
+def _screen(row: RedFlagScreenRow, recorded_by: str | None = None) -> ScreenRecord:
+    clearance = None
+    if row.cleared_at is not None and row.cleared_by is not None and row.cleared_on is not None:
+        clearance = Clearance(
+            clinician=row.cleared_by,
+            visit_date=row.cleared_on,
+            recorded_at=as_utc(row.cleared_at),
+            note=row.cleared_note,
+            recorded_by=recorded_by,
+        )
     return ScreenRecord(
         id=row.id,
         taken_at=as_utc(row.taken_at),
         reason=row.reason,
         answers={str(k): bool(v) for k, v in json.loads(row.answers).items()},
         flagged=tuple(f for f in row.flagged.split(",") if f),
-        urgent=row.urgent,
+        tier=row.tier,  # type: ignore[arg-type]
         title=row.title,
         advice=row.advice,
-        cleared_at=_utc_or_none(row.cleared_at),
-        cleared_note=row.cleared_note,
+        clearance=clearance,
     )
 
 
 def _rescreen(row: RescreenRequestRow) -> RescreenRecord:
     return RescreenRecord(
-        row.id, as_utc(row.requested_at), row.reason, row.pain_score, _utc_or_none(row.resolved_at)
+        row.id,
+        as_utc(row.requested_at),
+        row.reason,
+        row.pain_score,
+        _utc_or_none(row.resolved_at),
+        workout_id=row.workout_id,
+        leg_spread=bool(row.leg_spread),
     )
 
 
@@ -201,7 +235,7 @@ class SafetyRepository:
         reason: str,
         answers: Mapping[str, bool],
         flagged: tuple[str, ...],
-        urgent: bool,
+        tier: str,
         title: str,
         advice: str,
     ) -> ScreenRecord:
@@ -211,7 +245,7 @@ class SafetyRepository:
             reason=reason,
             answers=json.dumps(dict(answers), sort_keys=True),
             flagged=",".join(flagged),
-            urgent=urgent,
+            tier=tier,
             title=title,
             advice=advice,
         )
@@ -220,33 +254,67 @@ class SafetyRepository:
         return _screen(row)
 
     def screens(self) -> list[ScreenRecord]:
-        rows = self.session.scalars(
-            select(RedFlagScreenRow)
+        """Every screen, oldest first; a clearance names the account that recorded it."""
+        rows = self.session.execute(
+            select(RedFlagScreenRow, UserRow.name)
+            .outerjoin(UserRow, UserRow.id == RedFlagScreenRow.cleared_by_user_id)
             .where(RedFlagScreenRow.user_id == self.user_id)
             .order_by(RedFlagScreenRow.taken_at, RedFlagScreenRow.id)
         )
-        return [_screen(r) for r in rows]
+        return [_screen(row, recorded_by) for row, recorded_by in rows]
 
-    def clear_open_stops(self, cleared_at: datetime, note: str) -> int:
-        """Mark every uncleared red-flag screen as cleared by a clinician; how many were open."""
-        rows = self.session.scalars(
-            select(RedFlagScreenRow).where(
-                RedFlagScreenRow.user_id == self.user_id,
-                RedFlagScreenRow.flagged != "",
-                RedFlagScreenRow.cleared_at.is_(None),
+    def open_stop_rows(self) -> list[RedFlagScreenRow]:
+        """The stops not yet cleared, oldest first, locked against a concurrent clearance."""
+        return list(
+            self.session.scalars(
+                select(RedFlagScreenRow)
+                .where(
+                    RedFlagScreenRow.user_id == self.user_id,
+                    RedFlagScreenRow.tier.in_(("urgent", "stop")),
+                    RedFlagScreenRow.cleared_at.is_(None),
+                )
+                .order_by(RedFlagScreenRow.taken_at, RedFlagScreenRow.id)
+                .with_for_update()
             )
-        ).all()
+        )
+
+    def clear_stops(
+        self,
+        rows: list[RedFlagScreenRow],
+        *,
+        cleared_at: datetime,
+        clinician: str,
+        visit_date: date,
+        note: str | None,
+        cleared_by_user_id: int | None,
+    ) -> None:
+        """Record the clearance on each of ``rows`` (from ``open_stop_rows``)."""
         for row in rows:
             row.cleared_at = cleared_at
+            row.cleared_by = clinician
+            row.cleared_on = visit_date
             row.cleared_note = note
+            row.cleared_by_user_id = cleared_by_user_id
         self.session.flush()
-        return len(rows)
 
     # --- re-screen requests ------------------------------------------------------------------
 
-    def add_rescreen(self, *, requested_at: datetime, reason: str, pain_score: int | None) -> RescreenRecord:
+    def add_rescreen(
+        self,
+        *,
+        requested_at: datetime,
+        reason: str,
+        pain_score: int | None,
+        workout_id: int | None = None,
+        leg_spread: bool = False,
+    ) -> RescreenRecord:
         row = RescreenRequestRow(
-            user_id=self.user_id, requested_at=requested_at, reason=reason, pain_score=pain_score
+            user_id=self.user_id,
+            requested_at=requested_at,
+            reason=reason,
+            pain_score=pain_score,
+            workout_id=workout_id,
+            leg_spread=leg_spread,
         )
         self.session.add(row)
         self.session.flush()
@@ -259,6 +327,17 @@ class SafetyRepository:
             .order_by(RescreenRequestRow.requested_at, RescreenRequestRow.id)
         )
         return [_rescreen(r) for r in rows]
+
+    def answered_rescreens(self, *, workout_id: int | None, since: datetime) -> list[RescreenRecord]:
+        """Re-screen requests already answered for this workout (or, without one, since ``since``)."""
+        query = select(RescreenRequestRow).where(
+            RescreenRequestRow.user_id == self.user_id, RescreenRequestRow.resolved_at.is_not(None)
+        )
+        if workout_id is not None:
+            query = query.where(RescreenRequestRow.workout_id == workout_id)
+        else:
+            query = query.where(RescreenRequestRow.requested_at >= since)
+        return [_rescreen(r) for r in self.session.scalars(query.order_by(RescreenRequestRow.id))]
 
     def resolve_rescreens(self, resolved_at: datetime) -> None:
         for row in self.session.scalars(

@@ -274,6 +274,7 @@ class WorkoutOut(BaseModel):
     status: Literal["in_progress", "finished", "abandoned"]
     started_at: datetime
     finished_at: datetime | None
+    easier: bool = Field(description="Done at the gentle end of every dose (pain above 5 before starting)")
     total_reps: int
     total_hold_s: float
     sets: list[SetOut]
@@ -286,6 +287,7 @@ class WorkoutOut(BaseModel):
             program_slug=w.program_slug,
             program_name=w.program_name,
             status=w.status,  # type: ignore[arg-type]
+            easier=w.easier,
             started_at=w.started_at,
             finished_at=w.finished_at,
             total_reps=w.total_reps,

@@ -6,12 +6,15 @@ same way: ``templates.TemplateResponse(request, "page.html", {...})``.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+
+from backcoach.domain.exercises import describe_dose
 
 __all__ = ["NAV_ITEMS", "STATIC_DIR", "TEMPLATES_DIR", "templates"]
 
@@ -27,23 +30,14 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/history", "History"),
     ("/videos", "Videos"),
     ("/about", "About back pain"),
+    ("/safety", "Safety"),
     ("/settings", "Settings"),
 )
 
 
-# Shown when the safety screens are installed (``web/routes/safety.py``).
-SAFETY_NAV_ITEM = ("/safety", "Safety")
-
-
-def _nav_items() -> tuple[tuple[str, str], ...]:
-    if (WEB_DIR / "routes" / "safety.py").is_file():
-        return (*NAV_ITEMS[:-1], SAFETY_NAV_ITEM, NAV_ITEMS[-1])
-    return NAV_ITEMS
-
-
 def _nav_context(request: Request) -> dict[str, Any]:
     path = request.url.path
-    items = _nav_items()
+    items = NAV_ITEMS
     current = "/" if path == "/" else next((p for p, _ in items if p != "/" and path.startswith(p)), "")
     return {"nav_items": items, "nav_current": current}
 
@@ -61,6 +55,12 @@ def _side_label(side: str | None) -> str:
     return {"left": "Left side", "right": "Right side", "both": "Both sides"}.get(side or "", "")
 
 
+def _local_date(value: datetime | date) -> str:
+    """A stored time (UTC) or a date as a person reads it: ``3 December 2026``."""
+    day = value.astimezone().date() if isinstance(value, datetime) else value
+    return f"{day.day} {day:%B %Y}"
+
+
 def _number(value: float) -> str:
     """``10.0`` -> ``10``, ``2.5`` -> ``2.5``."""
     return f"{value:g}"
@@ -70,4 +70,6 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_nav_co
 templates.env.filters["minutes"] = _minutes
 templates.env.filters["side_label"] = _side_label
 templates.env.filters["number"] = _number
+templates.env.filters["local_date"] = _local_date
+templates.env.filters["dose"] = describe_dose
 templates.env.globals["Markup"] = Markup

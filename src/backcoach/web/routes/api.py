@@ -7,14 +7,14 @@ advice). Sets and pain ratings carry a ``client_id`` so a retried POST never dou
 
 from __future__ import annotations
 
-import io
+import json
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
 from backcoach.domain.exercises import Dosage
-from backcoach.services import catalogue, export, history, programs, workouts
+from backcoach.services import catalogue, export, history, programs, safety, workouts
 from backcoach.web.deps import CtxDep
 from backcoach.web.schemas import (
     AdherenceOut,
@@ -196,8 +196,10 @@ def record_set(ctx: CtxDep, workout_id: int, body: SetIn) -> SetOut:
 
 @router.post("/workouts/{workout_id}/pain", tags=["workouts"], status_code=status.HTTP_201_CREATED)
 def record_workout_pain(ctx: CtxDep, workout_id: int, body: PainIn) -> PainOut:
-    """A pain rating 0-10 before, during or after the workout (or the next morning)."""
-    record = workouts.record_pain(
+    """A pain rating 0-10 before, during or after the workout (or the next morning), through the
+    safety check-in: a sharp rise asks the safety questions again (see /api/safety/status), and an
+    after-workout or next-morning rating reviews the doses."""
+    result = safety.check_in(
         ctx,
         body.score,
         body.moment,
@@ -205,7 +207,21 @@ def record_workout_pain(ctx: CtxDep, workout_id: int, body: PainIn) -> PainOut:
         exercise_id=body.exercise_id,
         client_id=body.client_id,
     )
-    return PainOut.of(record)
+    return PainOut.of(result.pain)
+
+
+@router.post("/workouts/{workout_id}/easier", tags=["workouts"])
+def ease_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
+    """Do this workout at the gentle end of every dose, with the easier versions (pain above 5 before
+    starting). Only before any set is done; asking again changes nothing."""
+    return WorkoutOut.of(workouts.ease_workout(ctx, workout_id))
+
+
+@router.post("/workouts/{workout_id}/stop", tags=["workouts"])
+def stop_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
+    """Stop for today (pain too high to exercise): the workout ends without being finished; what was
+    done stays stored."""
+    return WorkoutOut.of(workouts.abandon_workout(ctx, workout_id))
 
 
 @router.post("/workouts/{workout_id}/finish", tags=["workouts"])
@@ -216,11 +232,12 @@ def finish_workout(ctx: CtxDep, workout_id: int) -> WorkoutOut:
 
 @router.post("/pain", tags=["workouts"], status_code=status.HTTP_201_CREATED)
 def record_pain(ctx: CtxDep, body: PainIn) -> PainOut:
-    """A pain rating outside a workout; a next-morning one is tied to the workout it follows."""
-    record = workouts.record_pain(
+    """A pain rating outside a workout (through the safety check-in, as above); a next-morning one is
+    tied to the workout it follows."""
+    result = safety.check_in(
         ctx, body.score, body.moment, exercise_id=body.exercise_id, client_id=body.client_id
     )
-    return PainOut.of(record)
+    return PainOut.of(result.pain)
 
 
 # --- history and export ---------------------------------------------------------------------------
@@ -256,19 +273,19 @@ def get_exercise_series(ctx: CtxDep, exercise_id: str) -> list[ExercisePointOut]
     "/export",
     tags=["history"],
     responses={
-        200: {"content": {"text/csv": {}, "application/json": {}}, "description": "Everything recorded"}
+        200: {
+            "content": {"application/zip": {}, "application/json": {}},
+            "description": "Everything recorded: one JSON document, or a zip of one CSV per kind of record",
+        }
     },
 )
 def export_all(ctx: CtxDep, format: Literal["csv", "json"] = "json") -> Response:
-    """Everything recorded, as CSV (one row per set, pain rating and note) or one JSON document."""
+    """Everything recorded, complete: JSON (one document) or csv (a zip with one CSV file per kind of
+    record). The format is described in docs/export.md."""
     if format == "csv":
-        out = io.StringIO()
-        export.export_csv(ctx, out)
         return Response(
-            out.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="backcoach.csv"'},
+            export.export_zip(ctx),
+            media_type="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="backcoach-export.zip"'},
         )
-    import json
-
-    return Response(json.dumps(export.export_json(ctx), default=str), media_type="application/json")
+    return Response(json.dumps(export.export_json(ctx), ensure_ascii=False), media_type="application/json")

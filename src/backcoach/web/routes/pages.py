@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from backcoach.domain.exercises import describe_dose
 from backcoach.domain.pain import load_pain_model
-from backcoach.domain.workouts import Step, plan_workout, workout_totals
+from backcoach.domain.programs import describe_length
+from backcoach.domain.workouts import Step
 from backcoach.services import catalogue, export, history, programs, safety, workouts
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
@@ -35,6 +37,8 @@ _NOTICES = {
     "checkin": "Thank you. Your morning check-in is saved.",
     "created": "Your program is saved and is now the one on Today.",
     "finished": "Workout finished and saved. Well done.",
+    "rest": "Rest today. Your pain rating is saved. Try again tomorrow, gently; if the pain does not settle "
+    "within a few days, or you are worried, see a clinician.",
     "screened": "Thank you. Your answers are saved, and nothing in them stops you exercising.",
 }
 
@@ -67,7 +71,6 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
     done_ids = {eid for w in view.workouts_today for eid in w.exercise_ids}
     first_run = not history.list_workouts(ctx, limit=1)
     status = safety.safety_status(ctx)
-    steps = plan_workout(program, ctx.catalogue) if program is not None else ()
     return _page(
         request,
         "today.html",
@@ -86,7 +89,7 @@ def today_page(request: Request, ctx: CtxDep) -> Response:
             "needs_first_screen": not status.screened,
             "screen_again": status.screened and status.rescreen is not None and status.open_stop is None,
             "screen_url": screen_url("/"),
-            "totals": workout_totals(steps) if steps else None,
+            "length": describe_length(program, ctx.catalogue) if program is not None else None,
             "form_token": new_token(),
             "pain_zones": _pain_zones(),
         },
@@ -170,6 +173,7 @@ def workout_start_page(request: Request, ctx: CtxDep) -> Response:
         {
             "title": "Start a workout",
             "programs": programs.list_programs(ctx),
+            "lengths": {p.slug: describe_length(p, ctx.catalogue) for p in programs.list_programs(ctx)},
             "active": programs.active_program(ctx),
             "form_token": new_token(),
         },
@@ -250,6 +254,10 @@ def workout_page(
         "pain_before": workout.pain_at("before"),
         "pain_after": workout.pain_at("after"),
         "pain_zones": _pain_zones(),
+        "pain_acceptable_max": load_pain_model().acceptable_max,
+        "doses": {eid: describe_dose(d) for eid, d in workouts.workout_doses(ctx, workout_id).items()},
+        "easier": workout.easier,
+        "sets_stored": len(workout.sets),
         "api": f"/api/workouts/{workout.id}",
         "sets_done": [
             {"exercise_id": s.exercise_id, "set_number": s.set_number, "side": s.side, "reps": s.reps}
@@ -276,7 +284,13 @@ def _workout_summary(request: Request, ctx: CtxDep, workout: Any) -> Response:
     return _page(
         request,
         "workout_done.html",
-        {"title": "Workout summary", "workout": workout, "names": names},
+        {
+            "title": "Workout summary",
+            "workout": workout,
+            "names": names,
+            "skipped": [names.get(eid, eid) for eid in workouts.skipped_exercises(ctx, workout)],
+            "hand_counted_holds": any(s.source == "manual" and s.hold_s > 0 for s in workout.sets),
+        },
     )
 
 
@@ -352,15 +366,23 @@ def history_page(
     )
 
 
-@router.get("/history/export.csv")
-def history_csv(ctx: CtxDep) -> Response:
-    out = io.StringIO()
-    export.export_csv(ctx, out)
+@router.get("/history/export.zip")
+def history_zip(ctx: CtxDep) -> Response:
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.csv"'},
+        export.export_zip(ctx),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.zip"'},
+    )
+
+
+@router.get("/history/export.json")
+def history_json(ctx: CtxDep) -> Response:
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        json.dumps(export.export_json(ctx), ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="backcoach-{stamp}.json"'},
     )
 
 
@@ -395,6 +417,7 @@ def settings_page(request: Request, ctx: CtxDep, settings: SettingsDep) -> Respo
         {
             "title": "Settings",
             "programs": programs.list_programs(ctx),
+            "lengths": {p.slug: describe_length(p, ctx.catalogue) for p in programs.list_programs(ctx)},
             "active": programs.active_program(ctx),
             "exercises": catalogue.list_exercises(ctx),
             "voice_default": settings.voice,

@@ -20,9 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.domain.outcomes import OutcomeSeries
 from backcoach.domain.pain import load_pain_model
-from backcoach.domain.progression import describe_dosage
 from backcoach.domain.questionnaires import ResponseRecord, load_instruments, startback_items
-from backcoach.services import outcomes, progression, reminders, safety
+from backcoach.services import outcomes, programs, progression, reminders, safety
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput, SafetyStop
 from backcoach.services.workouts import current_workout
@@ -108,12 +107,16 @@ def register_safety_handlers(app: FastAPI) -> None:
 @router.get("/safety", include_in_schema=False)
 def safety_page(request: Request, ctx: CtxDep) -> Response:
     schedule = outcomes.questionnaire_schedule(ctx, _today())
+    screen = safety.screen_questions()
     return _page(
         request,
         "safety/overview.html",
         {
             "title": "Safety and progress",
             "status": safety.safety_status(ctx),
+            "screens": safety.list_screens(ctx),
+            "tier_words": screen.tier_words,
+            "reason_words": screen.reason_words,
             "schedule": schedule,
             "pending": progression.pending_proposals(ctx),
         },
@@ -142,8 +145,8 @@ async def screen_submit(request: Request, ctx: CtxDep, tokens: FormTokensDep) ->
     earlier = tokens.redirect_for(str(form.get("form_token", "")))
     if earlier:
         return _redirect(earlier)
-    questions = safety.screen_questions().questions
-    missing = [q for q in questions if form.get(f"q_{q.id}") not in ("yes", "no")]
+    answer_ids = safety.screen_questions().answer_ids
+    missing = [a for a in answer_ids if form.get(f"q_{a}") not in ("yes", "no")]
     if missing:
         return _page(
             request,
@@ -154,12 +157,12 @@ async def screen_submit(request: Request, ctx: CtxDep, tokens: FormTokensDep) ->
                 "status": safety.safety_status(ctx),
                 "form_token": new_token(),
                 "answers": {k: v for k, v in form.items()},
-                "missing": {q.id for q in missing},
+                "missing": set(missing),
                 "next_url": safe_next(str(form.get("next", ""))) or "",
             },
             status_code=422,
         )
-    record = safety.submit_screen(ctx, {q.id: form.get(f"q_{q.id}") == "yes" for q in questions})
+    record = safety.submit_screen(ctx, {a: form.get(f"q_{a}") == "yes" for a in answer_ids})
     back = safe_next(str(form.get("next", "")))
     if record.stop:
         url = ADVICE_URL
@@ -173,8 +176,9 @@ async def screen_submit(request: Request, ctx: CtxDep, tokens: FormTokensDep) ->
     return _redirect(url)
 
 
-@router.get("/safety/advice", include_in_schema=False)
-def advice_page(request: Request, ctx: CtxDep) -> Response:
+def _advice(
+    request: Request, ctx: AppContext, *, error: str | None = None, values: dict[str, str] | None = None
+) -> Response:
     status = safety.safety_status(ctx)
     return _page(
         request,
@@ -183,20 +187,42 @@ def advice_page(request: Request, ctx: CtxDep) -> Response:
             "title": status.open_stop.title if status.open_stop else "Safety",
             "status": status,
             "clearance_text": safety.screen_questions().clearance_text,
+            "today": _today(),
+            "error": error,
+            "values": values,
         },
-        status_code=200,
+        status_code=422 if error else 200,
     )
+
+
+@router.get("/safety/advice", include_in_schema=False)
+def advice_page(request: Request, ctx: CtxDep) -> Response:
+    return _advice(request, ctx)
 
 
 @router.post("/safety/cleared", include_in_schema=False)
 def cleared_submit(
+    request: Request,
     ctx: CtxDep,
-    confirm: Annotated[str, Form(max_length=10)] = "",
+    clinician: Annotated[str, Form(max_length=200)] = "",
+    visit_date: Annotated[str, Form(max_length=20)] = "",
     note: Annotated[str, Form(max_length=500)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
+    """Record a clinician's clearance: their name and the date of the visit (never one tick box)."""
+    values = {"clinician": clinician, "visit_date": visit_date, "note": note}
+    try:
+        visit = date.fromisoformat(visit_date)
+    except ValueError:
+        return _advice(request, ctx, error="Please give the date of the visit.", values=values)
     if confirm != "yes":
-        raise InvalidInput("tick the box to confirm a clinician has checked you")
-    safety.confirm_cleared(ctx, note)
+        return _advice(
+            request, ctx, error="Please tick the box to confirm what the clinician told you.", values=values
+        )
+    try:
+        safety.confirm_cleared(ctx, clinician, visit, note)
+    except InvalidInput as exc:
+        return _advice(request, ctx, error=str(exc), values=values)
     return _redirect("/safety?notice=cleared")
 
 
@@ -347,7 +373,7 @@ def questionnaire_result(request: Request, ctx: CtxDep, name: str, response_id: 
 
 @router.get("/safety/progress", include_in_schema=False)
 def progress_page(request: Request, ctx: CtxDep) -> Response:
-    review = progression.review_progress(ctx)
+    review = progression.progress_overview(ctx)
     names = {e: ctx.catalogue.get(e).name for e in ctx.catalogue.ids}
     return _page(
         request,
@@ -356,8 +382,8 @@ def progress_page(request: Request, ctx: CtxDep) -> Response:
             "title": "Your doses",
             "review": review,
             "names": names,
-            "describe": describe_dosage,
-            "history": progression.list_proposals(ctx, review.program.slug)[::-1][:20],
+            "program_names": {p.slug: p.name for p in programs.list_programs(ctx)},
+            "history": progression.list_proposals(ctx)[::-1][:20],
         },
     )
 

@@ -14,7 +14,19 @@
     font: font, margin: { l: 48, r: 16, t: 16, b: 48 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
     legend: { orientation: "h", y: -0.2 }, xaxis: { type: "date", gridcolor: "#e4e9e8" }
   };
-  var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  // On a phone the chart toolbar would sit on top of the chart: none there (pinch zoom still works).
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 640px)").matches;
+  var config = {
+    responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover",
+    modeBarButtonsToRemove: ["lasso2d", "select2d"]
+  };
+  // Counts and seconds are whole numbers: ticks at whole steps (1, 2, 5, 10, 20, 50 ...).
+  function wholeAxis(values, extra) {
+    var top = Math.max.apply(null, values.concat([1]));
+    var raw = top / 5, step = 1;
+    [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].some(function (s) { step = s; return s >= raw; });
+    return Object.assign({ rangemode: "tozero", tickformat: ",d", dtick: step, gridcolor: "#e4e9e8" }, extra);
+  }
   var colours = { before: "#0b5d57", after: "#9a3412", next_morning: "#4c1d95", during: "#8a5a00" };
   var labels = { before: "Before", after: "After", next_morning: "Next morning", during: "During" };
 
@@ -77,13 +89,14 @@
     var holds = series.some(function (p) { return p.total_hold_s > 0; });
     var layout = Object.assign({}, layoutBase, {
       xaxis: dateAxis(xAt, exEl.clientWidth),
-      yaxis: { title: { text: "Reps and holds" }, rangemode: "tozero", gridcolor: "#e4e9e8" },
+      yaxis: wholeAxis(series.map(function (p) { return p.total_reps; }), { title: { text: "Reps and holds" } }),
       margin: { l: 52, r: holds ? 56 : 16, t: 16, b: 48 }
     });
     if (holds) {
       traces.push({ type: "scatter", mode: "lines+markers", name: "Seconds held", yaxis: "y2", x: xAt,
-        y: series.map(function (p) { return p.total_hold_s; }), line: { color: "#9a3412", width: 2 }, marker: { size: 8 } });
-      layout.yaxis2 = { title: { text: "Seconds held" }, overlaying: "y", side: "right", rangemode: "tozero" };
+        y: series.map(function (p) { return Math.round(p.total_hold_s); }), line: { color: "#9a3412", width: 2 }, marker: { size: 8 } });
+      layout.yaxis2 = wholeAxis(series.map(function (p) { return Math.round(p.total_hold_s); }),
+        { title: { text: "Seconds held" }, overlaying: "y", side: "right", gridcolor: "rgba(0,0,0,0)" });
     }
     Plotly.newPlot(exEl, traces, layout, config);
   }

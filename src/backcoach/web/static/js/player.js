@@ -287,6 +287,7 @@
   function showStep(i, focusHeading) {
     stopTimer();
     sub = null;
+    say("");  // a message about the step before ("Skipped. On to the next one.") ends with it
     index = i;
     save({ index: index });
     var s = step();
@@ -315,12 +316,16 @@
     var shown = s.text;
     if (s.kind === "intro" && ex && shown.indexOf(ex.name + ". ") === 0) shown = shown.slice(ex.name.length + 2);
     el.text.textContent = shown;
+    // The exercise's dose today, in the app's one wording of a dose, on its introduction.
+    var dose = $("step-dose");
+    dose.hidden = !(s.kind === "intro" && data.doses && data.doses[s.exercise_id]);
+    dose.textContent = dose.hidden ? "" : "Today: " + data.doses[s.exercise_id];
     renderHowTo(ex);
     document.querySelectorAll("[data-figure-for]").forEach(function (f) {
       f.hidden = !(ex && f.getAttribute("data-figure-for") === ex.id && s.kind !== "rest");
     });
     el.howTo.parentElement.open = s.kind === "intro";
-    el.hurts.hidden = !ex || s.kind === "rest";
+    el.hurts.hidden = !ex;
     closeHurt();
     el.phase.textContent = "";
     el.timer.hidden = true;
@@ -398,8 +403,8 @@
     var s = step();
     if (s.kind === "intro") { skipWholeExercise(); return; }
     if (s.kind === "rest" || s.kind === "side_change") { next(); return; }
-    say("Set skipped.");
     next();
+    say("Set skipped.");
   }
   // "Skip this exercise" on its introduction: on to the next exercise's introduction (no rest for an
   // exercise not done).
@@ -407,16 +412,16 @@
     var eid = step().exercise_id;
     var i = index;
     while (i + 1 < steps.length && steps[i + 1].exercise_id === eid) i++;
-    say("Skipped. On to the next one.");
     showStep(Math.min(i + 1, steps.length - 1), true);
+    say("Skipped. On to the next one.");
   }
   function skipExercise() {
     var eid = step().exercise_id;
     var i = index;
     while (i + 1 < steps.length && steps[i + 1].exercise_id === eid) i++;
     // land on the rest after the exercise (if any) rather than skipping the next exercise's intro
-    say("Stopped this exercise. Take it easy.");
     showStep(Math.min(i + 1, steps.length - 1), true);
+    say("Stopped this exercise. Take it easy.");
   }
 
   function startPause() {
@@ -450,6 +455,54 @@
     var body = { score: score, moment: moment, client_id: "w" + data.workout_id + "-" + moment };
     return post("/pain", body);
   }
+
+  // Pain above the acceptable limit (5/10) before starting: a choice that cannot be missed, on any
+  // screen size (a modal dialog): stop for today, an easier version of this workout, or carry on gently.
+  var painLimit = typeof data.pain_acceptable_max === "number" ? data.pain_acceptable_max : 5;
+  var painHigh = $("pain-high");
+  function showPainHigh() {
+    stopTimer();
+    $("pain-high-status").textContent = "";
+    $("pain-high-easier").hidden = !!data.easier || data.sets_stored > 0;
+    if (painHigh.showModal) painHigh.showModal(); else painHigh.setAttribute("open", "");
+    $("pain-high-title").focus();
+    speak("That is a lot of pain to start with. Stop for today, an easier version, or carry on gently?", true);
+  }
+  function closePainHigh() {
+    if (painHigh.close) painHigh.close(); else painHigh.removeAttribute("open");
+  }
+  function postNow(path) {
+    return fetch(data.api + path, { method: "POST", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (json) {
+        if (!r.ok) throw new Error(json.detail || ("status " + r.status));
+        return json;
+      }); });
+  }
+  $("pain-high-stop").addEventListener("click", function () {
+    $("pain-high-status").textContent = "Saving...";
+    // The pain rating waits in the outbox: send it first, then end the workout.
+    flush().then(function () { return postNow("/stop"); }).then(function () {
+      try { localStorage.removeItem(storeKey); } catch (e) { /* fine */ }
+      location.assign("/?notice=rest");
+    }).catch(function (err) {
+      $("pain-high-status").textContent = "Could not stop the workout: " + err.message + ". Please try again.";
+    });
+  });
+  $("pain-high-easier").addEventListener("click", function () {
+    $("pain-high-status").textContent = "Making this workout easier...";
+    postNow("/easier").then(function () {
+      save({ index: 0, count: null, client_ids: {} });
+      location.reload();
+    }).catch(function (err) {
+      $("pain-high-status").textContent = "Could not change this workout (" + err.message + "). You can carry on gently.";
+    });
+  });
+  $("pain-high-gently").addEventListener("click", function () {
+    closePainHigh();
+    showStep(index, true);
+    say("Carry on gently. Stop any exercise that makes the pain go above 5, and see a clinician if it does not settle.");
+  });
+  painHigh.addEventListener("cancel", function (ev) { ev.preventDefault(); });
 
   // "It hurts": pain during an exercise goes through the safety check-in (POST /api/safety/checkin),
   // which says whether to stop (pain above 5; the exercise is then marked for an easier dose) and
@@ -528,8 +581,8 @@
       if (moment !== "during") ratePain(moment, score);
       if (moment === "before") {
         save({ pain_before_done: true });
-        showStep(index, true);
-        if (score > 5) say("That is a lot of pain to start with. Go gently, stop any exercise that makes it worse, and see a clinician if it does not settle.");
+        if (score > painLimit) showPainHigh();
+        else showStep(index, true);
       }
       else if (moment === "after") { finishWorkout(); }
       else if (moment === "during") { checkInDuring(score); }
