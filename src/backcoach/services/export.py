@@ -3,10 +3,10 @@
 The export has one section per kind of record (``SECTIONS``), each a list of rows with every
 stored column, oldest first: programs and their exercises, workouts, sets, pain ratings, notes,
 dose changes and suggestions, questionnaires, safety screens with their clearances, re-screens,
-settings and recorded-video analyses. The JSON document holds every section; the zip holds one CSV per section and a short
-README. ``NOT_EXPORTED`` names the tables that are not a person's records and says why; a test
-fails when a stored table is in neither, so nothing recorded is ever left out. The format is
-documented in docs/export.md.
+settings and recorded-video analyses. The JSON document holds every section; the zip holds one
+CSV per section and a short README. ``NOT_EXPORTED`` names the tables that are not a person's
+records and says why; a test fails when a stored table is in neither, so nothing recorded is ever
+left out. The format is documented in docs/export.md.
 """
 
 from __future__ import annotations

@@ -152,7 +152,9 @@ def create_database_engine(url: str) -> Engine:
     else:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     try:
-        engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
+        # A server's connections can drop (a restart); a file's cannot: no test query per checkout.
+        pre_ping = parsed.get_backend_name() != "sqlite"
+        engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=pre_ping)
     except (NoSuchModuleError, ArgumentError) as exc:
         raise DatabaseUnavailable(f"cannot use the database URL {_redact(url)!r}: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
