@@ -107,7 +107,7 @@ def submit_video(
         upload_path.unlink(missing_ok=True)
         raise NotFound(f"unknown exercise {exercise_id!r}")
     with ctx.repository() as repo:
-        job = JobRepository(repo.session).create(
+        job = repo.jobs.create(
             ctx.person_id,
             original_name=original_name,
             size_bytes=size_bytes,
@@ -132,7 +132,7 @@ def submit_video(
 def get_job(ctx: AppContext, job_id: int) -> VideoJob:
     """One of the person's jobs; NotFound otherwise."""
     with ctx.repository() as repo:
-        job = JobRepository(repo.session).get(job_id, ctx.person_id)
+        job = repo.jobs.get(job_id, ctx.person_id)
     if job is None:
         raise NotFound(f"no video analysis number {job_id}")
     return job
@@ -141,7 +141,7 @@ def get_job(ctx: AppContext, job_id: int) -> VideoJob:
 def list_jobs(ctx: AppContext, limit: int = 50) -> list[VideoJob]:
     """The person's video analyses, newest first."""
     with ctx.repository() as repo:
-        return JobRepository(repo.session).list_for(ctx.person_id, limit)
+        return repo.jobs.list_for(ctx.person_id, limit)
 
 
 def delete_job(ctx: AppContext, job_id: int) -> None:
@@ -150,7 +150,7 @@ def delete_job(ctx: AppContext, job_id: int) -> None:
     if not job.finished:
         raise InvalidInput("This video is still being analysed: delete it once it is done.")
     with ctx.repository() as repo:
-        JobRepository(repo.session).delete(job_id, ctx.person_id)
+        repo.jobs.delete(job_id, ctx.person_id)
     shutil.rmtree(_results_dir(ctx, job_id), ignore_errors=True)
     if job.upload_path:
         Path(job.upload_path).unlink(missing_ok=True)

@@ -35,6 +35,7 @@ from backcoach.store.rows import (
     utc_now,
 )
 from backcoach.store.rows_accounts import user_record
+from backcoach.store.rows_jobs import JobRepository
 from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
@@ -127,6 +128,11 @@ class Repository:
     def safety(self) -> SafetyRepository:
         """The safety rows (screens, re-screens, questionnaires, suggestions) on the same session."""
         return SafetyRepository(self.session, self.user_id)
+
+    @property
+    def jobs(self) -> JobRepository:
+        """The video analysis jobs, in this session."""
+        return JobRepository(self.session)
 
     # --- the whole record, table by table (the export) ---------------------------------------
 
