@@ -188,10 +188,10 @@ def format_time_s(t_s: float) -> str:
 
 def _catalogue() -> Catalogue:
     """The exercise catalogue; a broken one is InvalidInput."""
-    from backcoach.domain.catalogue_loader import CatalogueError, load_catalogue
+    from backcoach.domain.catalogue_loader import CatalogueError, default_catalogue
 
     try:
-        return load_catalogue()
+        return default_catalogue()
     except CatalogueError as exc:
         raise InvalidInput(f"the exercise catalogue is broken: {exc}") from None
 
