@@ -19,8 +19,9 @@ from backcoach.domain.records import (
 )
 from backcoach.services.context import AppContext
 from backcoach.services.errors import NotFound
-from backcoach.services.programs import active_program
-from backcoach.services.workouts import current_workout, next_step_index
+from backcoach.services.programs import active_program_in
+from backcoach.services.workouts import STALE_AFTER, next_step_index
+from backcoach.store.repository import Repository
 
 __all__ = [
     "adherence",
@@ -67,13 +68,17 @@ def list_workouts(
 def adherence(ctx: AppContext, today: date) -> Adherence:
     """The streak of days in a row with a workout (up to today, or yesterday while today is open)
     and the workouts done in the last seven days, against the active program's days per week."""
+    with ctx.repository() as repo:
+        return _adherence(repo, ctx, today)
+
+
+def _adherence(repo: Repository, ctx: AppContext, today: date) -> Adherence:
     try:
-        target = active_program(ctx).days_per_week
+        target = active_program_in(repo, ctx.catalogue).days_per_week
     except NotFound:
         target = 7
-    with ctx.repository() as repo:
-        # Only when each counted workout started: a year of workouts is a year of times, not rows.
-        starts = repo.counted_workout_starts(until=_day_start(today + timedelta(days=1)))
+    # Only when each counted workout started: a year of workouts is a year of times, not rows.
+    starts = repo.counted_workout_starts(until=_day_start(today + timedelta(days=1)))
     started_on = [local_day(t) for t in starts]
     days = set(started_on)
     done_today = today in days
@@ -165,13 +170,17 @@ def exercise_series(ctx: AppContext, exercise_id: str) -> list[ExercisePoint]:
 def morning_checkin_due(ctx: AppContext, today: date) -> WorkoutRecord | None:
     """The workout whose next-morning pain rating is due today: the last one finished yesterday
     (local time) when it has no next-morning rating yet."""
-    yesterday = today - timedelta(days=1)
     with ctx.repository() as repo:
-        workouts = repo.list_workouts(since=_day_start(yesterday), until=_day_start(today))
-        recent_pain = repo.list_pain(since=_day_start(yesterday))
+        return _morning_checkin_due(repo, today)
+
+
+def _morning_checkin_due(repo: Repository, today: date) -> WorkoutRecord | None:
+    yesterday = today - timedelta(days=1)
+    workouts = repo.list_workouts(since=_day_start(yesterday), until=_day_start(today))
     finished = [w for w in workouts if w.status == "finished" and w.sets]
     if not finished:
         return None
+    recent_pain = repo.list_pain(since=_day_start(yesterday))
     last = finished[0]  # newest first
     answered = any(
         p.moment == "next_morning" and (p.workout_id == last.id or local_day(p.taken_at) == today)
@@ -182,11 +191,19 @@ def morning_checkin_due(ctx: AppContext, today: date) -> WorkoutRecord | None:
 
 def today_view(ctx: AppContext, today: date) -> TodayView:
     """What to show first: the active program, today's workouts, the streak, a workout to resume,
-    and the next-morning pain check-in when it is due."""
+    and the next-morning pain check-in when it is due. One read of the database."""
     start = _day_start(today)
     with ctx.repository() as repo:
         todays = repo.list_workouts(since=start, until=start + timedelta(days=1))
-    resume = current_workout(ctx)
+        in_progress = repo.in_progress_workout()
+        program = active_program_in(repo, ctx.catalogue)
+        streak = _adherence(repo, ctx, today)
+        checkin = _morning_checkin_due(repo, today)
+    resume = (
+        in_progress
+        if in_progress is not None and ctx.clock.now() - in_progress.started_at <= STALE_AFTER
+        else None
+    )
     resume_index = None
     if resume is not None:
         try:
@@ -194,10 +211,10 @@ def today_view(ctx: AppContext, today: date) -> TodayView:
         except NotFound:  # its program was deleted: nothing to resume into
             resume = None
     return TodayView(
-        program=active_program(ctx),
-        adherence=adherence(ctx, today),
+        program=program,
+        adherence=streak,
         workouts_today=tuple(todays),
         current_workout=resume,
-        morning_checkin_due=morning_checkin_due(ctx, today),
+        morning_checkin_due=checkin,
         resume_step_index=resume_index,
     )
