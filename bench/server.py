@@ -85,7 +85,7 @@ def start_screened_workout(data_dir: Path, database_url: str | None = None) -> i
 
     ctx = open_app(Settings(data_dir=data_dir, database_url=database_url))
     try:
-        submit_screen(ctx, {question.id: False for question in screen_questions().questions})
+        submit_screen(ctx, {answer: False for answer in screen_questions().answer_ids})
         return start_workout(ctx).id
     finally:
         ctx.close()
