@@ -16,10 +16,9 @@ import pytest
 from backcoach.config import Settings
 from backcoach.motion.landmarks import PoseFrame
 from backcoach.motion.traces import read_trace
-from backcoach.pose.pool import EstimatorPool
 from backcoach.services.context import AppContext, open_app
 from backcoach.services.errors import InvalidInput, NotFound
-from backcoach.services.live import LiveCoach, LiveReply, camera_client_id, jpeg_frame
+from backcoach.services.live import LiveCoach, LiveReply, camera_client_id
 from backcoach.services.safety import screen_questions, submit_screen
 from backcoach.services.workouts import finish_workout, get_workout, start_workout
 
@@ -191,8 +190,6 @@ def test_bad_input_is_refused_with_a_reason_and_the_coach_goes_on(
         coach.handle_landmarks(None, 10.0, width=0, height=360)
     with pytest.raises(InvalidInput, match="width and height"):
         coach.handle_landmarks(None, 10.0, width=640, height=True)
-    with pytest.raises(InvalidInput, match="JPEG"):
-        jpeg_frame(EstimatorPool(size=1), b"certainly not a picture", 10.0)
     first = bridge_frames[0]
     assert first.landmarks is not None
     coach.handle_landmarks(first.landmarks.tolist(), 100.0, frame_id=1, **size)

@@ -1,7 +1,7 @@
 """Live camera coaching: one :class:`LiveCoach` per camera connection.
 
 The coach turns each pose frame (landmarks from the person's browser, which runs pose itself,
-or the pose the server found in a camera JPEG: :func:`jpeg_frame`) into a :class:`LiveReply`:
+or the pose the server's estimator pool found in a camera JPEG) into a :class:`LiveReply`:
 the reps and hold seconds of the set being done, new cues in the catalogue's words and
 framing help. Every rep or hold is stored the moment it is counted, as one set row per step
 (``record_set`` with source ``camera`` and a stable ``client_id``), so a server killed mid-set
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,14 +35,12 @@ from backcoach.services.workouts import record_set, stored_step
 __all__ = [
     "FRAMING_WORDS",
     "MAX_IMAGE_SIDE_PX",
-    "JpegPose",
     "LiveCoach",
     "LiveCue",
     "LiveReply",
     "LiveSet",
     "camera_client_id",
     "check_image_size",
-    "jpeg_frame",
     "parse_landmarks",
 ]
 
@@ -65,25 +63,6 @@ _CUE_COOLDOWN_MS = 5000.0
 # The largest camera image side a client may report (a 4K camera held either way).
 MAX_IMAGE_SIDE_PX = 4096
 _LANDMARKS_MESSAGE = f"lm must be null or {LANDMARK_COUNT} lists of 4 numbers"
-
-
-class JpegPose(Protocol):
-    """Server-side pose for clients that cannot run it themselves (``backcoach.pose.EstimatorPool``)."""
-
-    def estimate_jpeg(self, data: bytes, t_ms: float) -> PoseFrame:
-        """The pose in one JPEG; ValueError (with plain words) when it is not a usable picture."""
-        ...
-
-
-def jpeg_frame(pose: JpegPose, data: bytes, t_ms: float) -> PoseFrame:
-    """The pose in one camera JPEG (decoded in memory, never stored); InvalidInput for a bad picture.
-
-    Blocking (decoding and pose take 15-30 ms): the web layer runs it in the pose pool's threads.
-    """
-    try:
-        return pose.estimate_jpeg(data, t_ms)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 def _pixels(value: object) -> int:

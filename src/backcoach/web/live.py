@@ -56,7 +56,7 @@ from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
 from backcoach.pose.pool import EstimatorPool, release_free_memory
 from backcoach.services.context import AppContext
 from backcoach.services.errors import BackcoachError, InvalidInput
-from backcoach.services.live import LiveCoach, check_image_size
+from backcoach.services.live import LiveCoach, check_image_size, parse_landmarks
 
 __all__ = ["FRAME_HEADER", "LANDMARKS_HEADER", "LANDMARKS_MARK", "LIVE_PATH", "router"]
 
@@ -275,8 +275,6 @@ class _Connection:
             await self._send_error("Something went wrong on our side; your counts so far are saved.")
 
     async def _on_landmarks(self, data: dict[str, Any]) -> None:
-        from backcoach.services.live import parse_landmarks
-
         frame_id = _optional_frame_id(data)
         t_ms = data.get("t_ms")
         if isinstance(t_ms, bool) or not isinstance(t_ms, int | float) or not math.isfinite(t_ms):
