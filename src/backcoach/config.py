@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     live_connections_per_server: int = 60
     # A patient with no workout for this many days (when some were prescribed) needs attention.
     inactive_days: int = 7
+    # argon2id cost (RFC 9106's second recommended option by default). Lower only to make tests fast.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
 
     @field_validator("port")
     @classmethod
@@ -122,11 +125,19 @@ class Settings(BaseSettings):
         "live_connections_per_user",
         "live_connections_per_server",
         "inactive_days",
+        "password_hash_time_cost",
     )
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be 1 or more")
+        return value
+
+    @field_validator("password_hash_memory_kib")
+    @classmethod
+    def _enough_memory(cls, value: int) -> int:
+        if value < 1024:
+            raise ValueError("must be at least 1024 (1 MiB)")
         return value
 
     @model_validator(mode="after")

@@ -16,10 +16,16 @@ from backcoach.services.context import open_app
 from .conftest import Cli
 
 PASSWORD = "a long enough passphrase"
+FAST = {"password_hash_time_cost": 1, "password_hash_memory_kib": 8192}
 
 
 def _clinic_env(cli: Cli, database_url: str) -> dict[str, str]:
-    return {"BACKCOACH_MODE": "clinic", "BACKCOACH_DATABASE_URL": database_url}
+    return {
+        "BACKCOACH_MODE": "clinic",
+        "BACKCOACH_DATABASE_URL": database_url,
+        "BACKCOACH_PASSWORD_HASH_TIME_COST": "1",
+        "BACKCOACH_PASSWORD_HASH_MEMORY_KIB": "8192",
+    }
 
 
 def _run(cli: Cli, env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -46,7 +52,7 @@ def test_create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one(
     assert "Created the administrator" in made.stdout and "boss@clinic.example" in made.stdout
     listed = _run(cli, env, "users", "list")
     assert "boss@clinic.example" in listed.stdout and "admin" in listed.stdout
-    with open_app(Settings(mode="clinic", database_url=database_url)) as ctx:
+    with open_app(Settings(mode="clinic", database_url=database_url, **FAST)) as ctx:
         assert accounts.sign_in(ctx, "boss@clinic.example", PASSWORD).actor.role == "admin"
 
 
@@ -65,7 +71,7 @@ def test_a_personal_record_moves_into_a_clinic_account_whole(
     with cli.app() as personal:
         outcomes.submit_pain(personal, 4)
         before = history.list_workouts(personal)
-    clinic = Settings(mode="clinic", database_url=database_url, data_dir=tmp_path / "clinic")
+    clinic = Settings(mode="clinic", database_url=database_url, data_dir=tmp_path / "clinic", **FAST)
     with open_app(clinic) as ctx:
         admin = accounts.create_admin(ctx, "boss@clinic.example", "Boss", PASSWORD)
         boss = ctx.acting(accounts.sign_in(ctx, admin.email or "", PASSWORD).actor)

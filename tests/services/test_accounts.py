@@ -25,7 +25,14 @@ PASSWORD = "a long enough passphrase"
 @pytest.fixture
 def clinic(database_url: str, tmp_path: Path) -> Iterator[tuple[AppContext, StepClock]]:
     clock = StepClock(NOW)
-    settings = Settings(data_dir=tmp_path, database_url=database_url, mode="clinic")
+    # Cheap argon2 in these tests (one test below checks the standard cost).
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        mode="clinic",
+        password_hash_time_cost=1,
+        password_hash_memory_kib=8192,
+    )
     with open_app(settings, clock=clock) as ctx:
         yield ctx, clock
 
@@ -250,3 +257,14 @@ def test_two_joins_with_one_code_at_once_make_one_account(clinic: tuple[AppConte
         t.join()
     assert results.count("joined") == 1, results
     assert accounts.get_user(ctx, invitation.patient.id).email in {f"r{n}@x.example" for n in range(4)}
+
+
+def test_passwords_are_stored_as_argon2id_with_the_standard_cost(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    with open_app(Settings(data_dir=tmp_path, mode="clinic")) as ctx:
+        accounts.create_admin(ctx, "a@b.example", "A", PASSWORD)
+        with ctx.session() as session:
+            stored = session.execute(text("SELECT password_hash FROM users")).scalar_one()
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert PASSWORD not in stored

@@ -61,7 +61,7 @@ def web_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(web_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(web_settings)) as test_client:
+    with TestClient(create_app(web_settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

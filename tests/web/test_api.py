@@ -145,7 +145,7 @@ def test_a_safety_stop_is_409_with_the_advice(web_settings: Settings) -> None:
         raise SafetyStop("Please see a clinician today before you exercise again.")
 
     app.add_api_route("/api/stopped", stopped, methods=["POST"])
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         response = client.post("/api/stopped")
     assert response.status_code == 409
     body = response.json()

@@ -96,18 +96,18 @@ def test_first_run_through_the_safety_questions_then_a_whole_workout_by_keyboard
     # pain before, by keyboard: Tab to "3" and press it
     page.locator("#screen-pain-before button[data-pain='3']").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('step-heading').textContent === 'Bridge'")
+    page.wait_for_function("() => document.getElementById('step-heading').textContent === 'Bridge'")
     page.keyboard.press("Enter")  # "I'm ready": on to the reps
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
     for key in ("+", "+", "+", "-"):
         page.keyboard.press(key)
     assert page.locator("#count").inner_text() == "2"
     save_screenshot(page, "player", full_page=False)
     page.keyboard.press("Enter")  # set done; the rest counts down by itself with the fast clock
 
-    page.wait_for_function("document.getElementById('step-heading').textContent === 'Draw-in stretch'")
+    page.wait_for_function("() => document.getElementById('step-heading').textContent === 'Draw-in stretch'")
     page.keyboard.press("Enter")
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'hold'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'hold'")
     page.keyboard.press(" ")  # start the timed holds: two holds with a relax between, then done
     page.wait_for_selector("#screen-pain-after:not([hidden])", timeout=20_000)
     page.locator("#screen-pain-after button[data-pain='2']").click()
@@ -135,20 +135,20 @@ def test_a_reloaded_player_resumes_where_it_was(browser: Any, live_server: str, 
     page.goto(f"{live_server}/workout/{workout['id']}")
     page.locator("#pain-before-skip").click()
     page.keyboard.press("Enter")
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
     page.locator("#btn-plus").click()
     page.locator("#btn-plus").click()
     page.locator("#btn-done").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
     page.reload()
-    page.wait_for_function("window.backcoachPlayer && window.backcoachPlayer.currentStep()")
+    page.wait_for_function("() => window.backcoachPlayer && window.backcoachPlayer.currentStep()")
     assert page.evaluate("window.backcoachPlayer.currentStep().exercise_id") == "draw_in"
     context.close()
     # a browser that never saw this workout resumes from the server's record of the sets done
     fresh = browser.new_context(viewport={"width": 1280, "height": 800})
     page = fresh.new_page()
     page.goto(f"{live_server}/workout/{workout['id']}")
-    page.wait_for_function("window.backcoachPlayer && window.backcoachPlayer.currentStep()")
+    page.wait_for_function("() => window.backcoachPlayer && window.backcoachPlayer.currentStep()")
     assert page.evaluate("window.backcoachPlayer.currentStep().exercise_id") == "draw_in"
     assert _api(live_server, "GET", f"/api/workouts/{workout['id']}")["sets"][0]["reps"] == 2
     fresh.close()
@@ -158,7 +158,7 @@ def test_the_library_shows_a_moving_figure_that_can_be_paused(page: Any, live_se
     page.goto(live_server + "/exercises/bridge")
     leg = "document.querySelector('svg.figure polyline.leg')"
     first = page.evaluate(f"{leg}.animatedPoints[0].y")
-    page.wait_for_function(f"Math.abs({leg}.animatedPoints[0].y - {first}) > 1", timeout=10_000)
+    page.wait_for_function(f"() => Math.abs({leg}.animatedPoints[0].y - {first}) > 1", timeout=10_000)
     # far limbs are as dark as the near ones (a pale limb reads as a ghost)
     stroke = "(sel) => getComputedStyle(document.querySelector('svg.figure ' + sel)).stroke"
     assert page.evaluate(stroke, "polyline.far-leg") == page.evaluate(stroke, "polyline.leg")
@@ -260,12 +260,12 @@ def test_settings_find_the_camera_and_remember_the_choices(
     page = context.new_page()
     page.goto(live_server + "/settings")
     page.wait_for_function(
-        "document.getElementById('camera-select').options.length > 1"
+        "() => document.getElementById('camera-select').options.length > 1"
         " || !document.getElementById('camera-list').hidden"
     )
     if page.locator("#camera-list").is_visible():
         page.locator("#camera-list").click()  # asks for the camera once, so the list gets names
-    page.wait_for_function("document.getElementById('camera-select').options.length > 1")
+    page.wait_for_function("() => document.getElementById('camera-select').options.length > 1")
     device = page.locator("#camera-select option").nth(1).get_attribute("value")
     page.select_option("#camera-select", device)
     page.locator("#voice-setting").uncheck()
@@ -295,12 +295,12 @@ def test_it_hurts_offers_to_stop_and_asks_the_safety_questions_again(
     page.goto(f"{server}/workout/{workout['id']}")
     page.locator("#screen-pain-before button[data-pain='3']").click()
     page.keyboard.press("Enter")
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
     # a mild pain: noted, carry on, no stop offer
     page.keyboard.press("h")
     page.locator("#pain-during button[data-pain='4']").click()
     page.wait_for_function(
-        "document.getElementById('pain-during-result').textContent.includes('4 out of 10')"
+        "() => document.getElementById('pain-during-result').textContent.includes('4 out of 10')"
     )
     assert page.locator("#pain-during-stop").is_hidden()
     page.locator("#btn-hurts").click()  # closes the panel
@@ -314,7 +314,7 @@ def test_it_hurts_offers_to_stop_and_asks_the_safety_questions_again(
     page.locator("#pain-during").scroll_into_view_if_needed()
     save_screenshot(page, "player-it-hurts", full_page=False)
     page.get_by_role("button", name="Stop this exercise").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
     stored = _api(server, "GET", f"/api/workouts/{workout['id']}")
     during = [(p["moment"], p["score"], p["exercise_id"]) for p in stored["pain"] if p["moment"] == "during"]
     assert during == [("during", 4, "bridge"), ("during", 7, "bridge")]
@@ -327,7 +327,7 @@ def test_it_hurts_offers_to_stop_and_asks_the_safety_questions_again(
         questions.nth(i).get_by_label("No").check()
     page.get_by_role("button", name="Save my answers").click()
     page.wait_for_url(f"**/workout/{workout['id']}?notice=screened")
-    page.wait_for_function("window.backcoachPlayer && window.backcoachPlayer.currentStep()")
+    page.wait_for_function("() => window.backcoachPlayer && window.backcoachPlayer.currentStep()")
     assert page.evaluate("window.backcoachPlayer.currentStep().exercise_id") == "draw_in"
 
 
@@ -347,7 +347,7 @@ def test_reminders_ask_for_notifications_only_on_a_click(browser: Any, live_serv
     button = page.locator("#notify-enable")
     assert page.evaluate("Notification.permission") == "default"  # a fresh browser: not decided yet
     button.click()
-    page.wait_for_function("window.__asked === 1")
+    page.wait_for_function("() => window.__asked === 1")
     context.close()
 
 
@@ -418,7 +418,7 @@ def test_skip_on_an_introduction_skips_the_exercise_and_a_rest_has_one_way_on(
     page = context.new_page()
     page.goto(f"{live_server}/workout/{workout['id']}")
     page.locator("#pain-before-skip").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'intro'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'intro'")
     assert page.evaluate("window.backcoachPlayer.currentStep().exercise_id") == "bridge"
     # the heading says "Bridge"; the text under it does not say it again (speech still does)
     assert page.locator("#step-heading").inner_text() == "Bridge"
@@ -426,7 +426,7 @@ def test_skip_on_an_introduction_skips_the_exercise_and_a_rest_has_one_way_on(
     skip = page.locator("#btn-skip")
     assert skip.inner_text() == "Skip this exercise"
     skip.click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
     assert page.evaluate("window.backcoachPlayer.currentStep().kind") == "intro"
     assert _api(live_server, "GET", f"/api/workouts/{workout['id']}")["sets"] == []
     context.close()
@@ -438,13 +438,13 @@ def test_skip_on_an_introduction_skips_the_exercise_and_a_rest_has_one_way_on(
     page.goto(f"{live_server}/workout/{workout['id']}?speed=1")
     page.locator("#pain-before-skip").click()
     page.keyboard.press("Enter")
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
     page.locator("#btn-plus").click()
     page.locator("#btn-done").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'rest'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'rest'")
     assert page.locator("#btn-done").inner_text() == "Skip rest"
     assert page.locator("#btn-skip").is_hidden()
     page.locator("#btn-done").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().exercise_id === 'draw_in'")
     assert page.locator("#btn-skip").is_visible()
     context.close()

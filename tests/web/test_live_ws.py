@@ -40,8 +40,11 @@ SIZE = {"width": 640, "height": 360}
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path, max_ws_message_bytes=MAX_MESSAGE_BYTES)
-    with TestClient(create_app(settings)) as test_client:
+    # More cameras at once for one person than the default 2: the pose pool test opens several.
+    settings = Settings(
+        data_dir=tmp_path, max_ws_message_bytes=MAX_MESSAGE_BYTES, live_connections_per_user=8
+    )
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
@@ -105,7 +108,7 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
     client: TestClient, workout_id: int, clips_dir: Path
 ) -> None:
     frames = read_trace(clips_dir / BRIDGE_TRACE)[1]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         started = _start(ws, workout_id)
         assert started["set"]["reps"] == 0
         replies = []
@@ -139,7 +142,7 @@ def test_binary_landmark_frames_from_the_browser_count_one_bridge_rep(
     client: TestClient, workout_id: int, clips_dir: Path
 ) -> None:
     frames = read_trace(clips_dir / BRIDGE_TRACE)[1]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         _start(ws, workout_id, client_id="browser-set")
         replies = []
         for frame_id, frame in enumerate(frames, start=1):
@@ -159,7 +162,7 @@ def test_binary_landmark_frames_from_the_browser_count_one_bridge_rep(
 def test_real_jpeg_camera_frames_count_one_bridge_rep(
     client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]], tmp_path: Path
 ) -> None:
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         _start(ws, workout_id)
         replies = []
         for frame_id, (t_ms, jpeg) in enumerate(bridge_jpegs, start=1):
@@ -187,7 +190,8 @@ def test_cameras_share_a_few_pose_estimators_freed_when_the_last_one_closes(
     pool = client.app.state.pose_pool  # type: ignore[attr-defined]
     cameras = pool.size + 2
     with ExitStack() as stack:
-        sockets = [stack.enter_context(client.websocket_connect("/ws/live")) for _ in range(cameras)]
+        url = "ws://127.0.0.1/ws/live"
+        sockets = [stack.enter_context(client.websocket_connect(url)) for _ in range(cameras)]
         for number, ws in enumerate(sockets, start=1):
             _start(ws, workout_id, client_id=f"camera-{number}")
         for frame_id, (t_ms, jpeg) in enumerate(bridge_jpegs[:6], start=1):
@@ -209,7 +213,7 @@ def test_frames_sent_faster_than_pose_are_dropped_not_queued(
     client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]]
 ) -> None:
     burst = bridge_jpegs[:40]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         _start(ws, workout_id)
         for frame_id, (t_ms, jpeg) in enumerate(burst, start=1):
             ws.send_bytes(HEADER.pack(frame_id, t_ms) + jpeg)
@@ -242,7 +246,7 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
     client: TestClient, workout_id: int, clips_dir: Path, bridge_jpegs: list[tuple[int, bytes]]
 ) -> None:
     frames = [f for f in read_trace(clips_dir / BRIDGE_TRACE)[1] if f.landmarks is not None]
-    with client.websocket_connect("/ws/live") as ws:
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
         ws.send_text("{not json")
         _expect_error(ws, "not JSON")
         ws.send_text("[" * 200_000)
@@ -303,7 +307,7 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
 def test_a_page_from_another_site_cannot_use_the_coach(client: TestClient) -> None:
     with (
         pytest.raises(WebSocketDisconnect) as refused,
-        client.websocket_connect("/ws/live", headers={"origin": "http://evil.example"}) as ws,
+        client.websocket_connect("ws://127.0.0.1/ws/live", headers={"origin": "http://evil.example"}) as ws,
     ):
         ws.receive_json()
     assert refused.value.code == 1008

@@ -53,7 +53,7 @@ def test_an_unexpected_error_shows_the_friendly_page(web_settings: Settings) -> 
         raise RuntimeError("boom")
 
     app.add_api_route("/broken", broken)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
         response = client.get("/broken")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text

@@ -75,7 +75,7 @@ def test_high_pain_before_starting_offers_an_easier_version_on_a_phone(
     assert page.evaluate("document.getElementById('pain-high').matches(':modal')")
     save_screenshot(page, "player-pain-high", full_page=False)
     dialog.get_by_role("button", name="An easier version").click()
-    page.wait_for_function("window.backcoachPlayer && window.backcoachPlayer.currentStep()")
+    page.wait_for_function("() => window.backcoachPlayer && window.backcoachPlayer.currentStep()")
     assert page.locator(".tag-easier").is_visible()
     stored = _api(server, "GET", f"/api/workouts/{workout_id}")
     assert stored["easier"] is True
@@ -108,20 +108,20 @@ def test_carry_on_gently_closes_the_choice_and_a_rest_has_it_hurts(browser: Any,
     assert page.get_by_role("dialog").count() == 0 or page.locator("#pain-high").is_hidden()
     assert "Carry on gently" in page.locator("#status").inner_text()
     page.get_by_role("button", name="I'm ready").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
     page.locator("#btn-plus").click()
     page.locator("#btn-done").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'rest'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'rest'")
     hurts = page.locator("#btn-hurts")
     assert hurts.is_visible()
     hurts.click()
     page.locator("#pain-during button[data-pain='7']").click()
     page.wait_for_selector("#pain-during-stop:not([hidden])")
     page.get_by_role("button", name="Stop this exercise").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'superman'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().exercise_id === 'superman'")
     # the message about stopping goes when the next exercise starts
     page.get_by_role("button", name="I'm ready").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'reps'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'reps'")
     assert page.locator("#status").inner_text() == ""
     context.close()
 
@@ -130,12 +130,12 @@ def test_the_summary_lists_what_was_skipped_and_invents_no_time_held(browser: An
     context, page, workout_id = _open_player(browser, server, viewport={"width": 1280, "height": 800})
     page.locator("#pain-before-skip").click()
     page.get_by_role("button", name="Skip this exercise").click()  # no bridge today
-    page.wait_for_function("window.backcoachPlayer.currentStep().exercise_id === 'superman'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().exercise_id === 'superman'")
     page.get_by_role("button", name="I'm ready").click()
     for _ in range(8):  # counted by hand: the 3 s holds were never timed
         page.locator("#btn-plus").click()
     page.locator("#btn-done").click()
-    page.wait_for_function("window.backcoachPlayer.currentStep().kind === 'rest'")
+    page.wait_for_function("() => window.backcoachPlayer.currentStep().kind === 'rest'")
     page.locator("#btn-finish").click()
     page.locator("#pain-after-skip").click()
     page.wait_for_url(f"**/workout/{workout_id}?notice=finished")

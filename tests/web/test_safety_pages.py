@@ -21,7 +21,7 @@ from backcoach.web.app import create_app
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}"))
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

@@ -52,14 +52,14 @@ def test_a_cross_site_api_call_gets_json_403(screened_client: TestClient) -> Non
 
 def test_the_apps_own_pages_and_plain_scripts_still_work(screened_client: TestClient) -> None:
     client = screened_client
-    own = {"Origin": "http://testserver", "Referer": "http://testserver/"}
+    own = {"Origin": "http://127.0.0.1", "Referer": "http://127.0.0.1/"}
     started = client.post("/workout/start", data={"form_token": "ok"}, headers=own, follow_redirects=False)
     assert started.status_code == 303 and started.headers["location"].startswith("/workout/")
     workout_id = int(started.headers["location"].rsplit("/", 1)[1])
     by_referer = client.post(
         f"/api/workouts/{workout_id}/pain",
         json={"score": 2, "moment": "before"},
-        headers={"Referer": f"http://testserver/workout/{workout_id}"},
+        headers={"Referer": f"http://127.0.0.1/workout/{workout_id}"},
     )
     assert by_referer.status_code == 201
     # no Origin and no Referer: a script or curl, not a browser page

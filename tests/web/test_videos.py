@@ -25,7 +25,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(data_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=data_dir, max_upload_mb=2))) as test_client:
+    settings = Settings(data_dir=data_dir, max_upload_mb=2)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

@@ -24,8 +24,10 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = str(first["loc"][0]) if first.get("loc") else "setting"
         message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+        if not first.get("loc"):  # a rule about several settings together: its message says it all
+            raise InvalidInput(message) from None
+        field = str(first["loc"][0])
         value = first.get("input")
         raise InvalidInput(f"BACKCOACH_{field.upper()}={value!s}: {message}") from None
 

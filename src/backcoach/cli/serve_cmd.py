@@ -1,10 +1,12 @@
 """``backcoach serve``: run the web app with uvicorn (http://127.0.0.1:8000 by default).
 
-The database is opened once before the server starts, so a bad ``BACKCOACH_DATABASE_URL`` is one
-clear line (exit 2) rather than a server that fails on its first page. ``--workers N`` runs N web
-processes on the port. On the SQLite task queue (no ``BACKCOACH_REDIS_URL``) it also starts a
-queue worker (``backcoach worker``) for recorded videos, and starts it again if it dies; with
-Redis, workers are started on their own (see docs/deploy.md).
+The database is opened (and upgraded, under a lock) once before the server starts, so a bad
+``BACKCOACH_DATABASE_URL`` is one clear line (exit 2) rather than a server that fails on its first
+page. With ``--workers N`` uvicorn runs N processes, each building the app from the same
+environment (``create_app`` reads the settings itself), all on one database. On the SQLite task
+queue (no ``BACKCOACH_REDIS_URL``) it also starts a queue worker (``backcoach worker``) for
+recorded videos, and starts it again if it dies; with Redis, workers are started on their own
+(docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ import webbrowser
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from backcoach.config import Settings
+from backcoach.cli.context import load_settings
 from backcoach.services.context import open_app
-from backcoach.services.errors import BackcoachError
 
 __all__ = ["register", "serve"]
 
@@ -31,12 +31,12 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on (BACKCOACH_PORT).", min=0, max=65535)
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (more serve more people at once).", min=1, max=64)
+    ] = 1,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the app in your web browser once it is up.")
     ] = True,
-    workers: Annotated[
-        int, typer.Option(help="Web processes sharing the port (a clinic server: about one per core).", min=1)
-    ] = 1,
     queue_worker: Annotated[
         bool | None,
         typer.Option(
@@ -46,59 +46,40 @@ def serve(
     ] = None,
 ) -> None:
     """Start the web app: guided workouts, the exercise library, history and settings in your browser."""
-    overrides: dict[str, object] = {}
+    import uvicorn
+
+    # The options go through the environment, so every worker process reads the same settings.
     if host is not None:
-        overrides["host"] = host
+        os.environ["BACKCOACH_HOST"] = host
     if port is not None:
-        overrides["port"] = port
-    try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise BackcoachError(f"the settings are not valid: {problems}") from None
+        os.environ["BACKCOACH_PORT"] = str(port)
+    settings = load_settings()  # one clear line for a bad value (a personal server on 0.0.0.0, say)
     open_app(settings).close()  # fails here, in one line, when the database cannot be opened
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}/"
     typer.echo(f"backcoach is running at {url} (Ctrl-C to stop)")
-    if open_browser and _has_desktop():
+    if open_browser and settings.mode == "personal" and _has_desktop():
         threading.Timer(1.5, webbrowser.open, args=(url,)).start()
-    supervisor = (
-        _QueueWorker() if (queue_worker if queue_worker is not None else not settings.redis_url) else None
-    )
+    start_worker = queue_worker if queue_worker is not None else not settings.redis_url
+    supervisor = _QueueWorker() if start_worker else None
     if supervisor is not None:
         supervisor.start()
     try:
-        _run_web(settings, workers)
+        uvicorn.run(
+            "backcoach.web.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_level="warning",
+            server_header=False,
+            proxy_headers=settings.mode == "clinic",
+            # Camera frames are small binary landmarks or JPEGs: compressing them costs more than
+            # it saves.
+            ws_per_message_deflate=False,
+        )
     finally:
         if supervisor is not None:
             supervisor.stop()
-
-
-def _run_web(settings: Settings, workers: int) -> None:
-    import uvicorn
-
-    from backcoach.web.app import create_app
-
-    # Camera frames are small binary landmarks or JPEGs: compressing them costs more than it saves.
-    if workers == 1:
-        uvicorn.run(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            ws_per_message_deflate=False,
-        )
-        return
-    # Each process builds its app from the same BACKCOACH_* environment (the overrides included).
-    os.environ["BACKCOACH_HOST"], os.environ["BACKCOACH_PORT"] = settings.host, str(settings.port)
-    uvicorn.run(
-        "backcoach.web.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        log_level="warning",
-        ws_per_message_deflate=False,
-    )
 
 
 def _stop_with_parent() -> None:

@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -55,6 +56,8 @@ __all__ = [
     "issue_reset",
     "join",
     "list_staff",
+    "open_invitation",
+    "patient_of_staff",
     "patients_of",
     "reinvite",
     "reset_target",
@@ -65,11 +68,28 @@ __all__ = [
     "use_reset",
 ]
 
-_hasher = PasswordHasher()  # argon2id, the library's current recommended parameters
-# A hash to verify against when no account has the e-mail, so a wrong e-mail takes as long as a
-# wrong password and does not tell which e-mails have accounts.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 SESSION_KEY_NAME = "session_signing_key"
+
+
+@cache
+def _hashers(time_cost: int, memory_kib: int) -> tuple[PasswordHasher, str]:
+    """An argon2id hasher with these costs, and a hash made with it to verify against when no account
+    has the e-mail (so a wrong e-mail takes as long as a wrong password and does not tell which
+    e-mails have accounts)."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+    return hasher, hasher.hash(secrets.token_urlsafe(16))
+
+
+def _hasher(ctx: AppContext) -> PasswordHasher:
+    return _hashers(ctx.settings.password_hash_time_cost, ctx.settings.password_hash_memory_kib)[0]
+
+
+def _matches(ctx: AppContext, stored: str | None, password: str) -> bool:
+    hasher, dummy = _hashers(ctx.settings.password_hash_time_cost, ctx.settings.password_hash_memory_kib)
+    try:
+        return hasher.verify(stored or dummy, password[:1000]) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -105,12 +125,12 @@ def _require_actor(ctx: AppContext) -> Actor:
     return ctx.actor
 
 
-def _check_password(password: str, *, email: str | None, name: str | None) -> str:
+def _check_password(ctx: AppContext, password: str, *, email: str | None, name: str | None) -> str:
     try:
         check_password(password, email=email, name=name)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    return _hasher.hash(password)
+    return _hasher(ctx).hash(password)
 
 
 def _email(text: str) -> str:
@@ -164,7 +184,7 @@ def create_admin(ctx: AppContext, email: str, name: str, password: str) -> UserR
     """The first (or another) administrator, from the command line on the server."""
     address = _email(email)
     person = _name(name)
-    hashed = _check_password(password, email=address, name=person)
+    hashed = _check_password(ctx, password, email=address, name=person)
     with ctx.session() as session:
         repo = AccountRepository(session)
         user = _create(repo, ctx, name=person, role="admin", email=address, password_hash=hashed)
@@ -265,16 +285,25 @@ def reinvite(ctx: AppContext, patient_id: int) -> Invitation:
     return Invitation(patient, code, token, record.expires_at)
 
 
+class _WrongCode(NotFound):
+    """An invitation code or link that matches nothing (counted against the address)."""
+
+
 def _valid_invitation(
-    repo: AccountRepository, *, code: str | None, token: str | None, now: datetime
+    repo: AccountRepository, ctx: AppContext, *, code: str | None, token: str | None
 ) -> TokenRecord:
+    """The invitation for a code or link; a wrong one is counted per address, like a failed sign-in,
+    so codes cannot be guessed by trying them all."""
+    now = ctx.clock.now()
+    key = f"invitation:{ctx.address or 'unknown'}"
+    _check_attempts(repo, ctx, {key: ctx.settings.login_attempts_per_address})
     found = None
     if token:
         found = repo.invitation_by_token(hash_token(token))
     elif code:
         found = repo.invitation_by_code(normalise_code(code))
     if found is None:
-        raise NotFound("That invitation code is not right. Please check it with your physiotherapist.")
+        raise _WrongCode("That invitation code is not right. Please check it with your physiotherapist.")
     if found.used_at is not None:
         raise InvalidInput("That invitation has been used already: please sign in instead.")
     if found.expires_at <= now:
@@ -284,12 +313,23 @@ def _valid_invitation(
 
 def find_invitation(ctx: AppContext, *, code: str | None = None, token: str | None = None) -> UserRecord:
     """The patient an unused, unexpired invitation is for (NotFound / InvalidInput otherwise)."""
-    with ctx.session() as session:
-        repo = AccountRepository(session)
-        invitation = _valid_invitation(repo, code=code, token=token, now=ctx.clock.now())
-        patient = repo.get_user(invitation.user_id)
+    try:
+        with ctx.session() as session:
+            repo = AccountRepository(session)
+            invitation = _valid_invitation(repo, ctx, code=code, token=token)
+            patient = repo.get_user(invitation.user_id)
+    except _WrongCode:
+        _count_wrong_code(ctx)
+        raise
     assert patient is not None
     return patient
+
+
+def _count_wrong_code(ctx: AppContext) -> None:
+    with ctx.session() as session:
+        AccountRepository(session).add_failed_attempts(
+            [f"invitation:{ctx.address or 'unknown'}"], ctx.clock.now()
+        )
 
 
 def _new_session(repo: AccountRepository, ctx: AppContext, user: UserRecord, user_agent: str) -> SignedIn:
@@ -322,12 +362,28 @@ def join(
         raise InvalidInput("Please read the privacy notice and tick the box to accept it.")
     address = _email(email)
     now = ctx.clock.now()
+    try:
+        return _join(ctx, code, token, address, password, now, user_agent)
+    except _WrongCode:
+        _count_wrong_code(ctx)
+        raise
+
+
+def _join(
+    ctx: AppContext,
+    code: str | None,
+    token: str | None,
+    address: str,
+    password: str,
+    now: datetime,
+    user_agent: str,
+) -> SignedIn:
     with ctx.session() as session:
         repo = AccountRepository(session)
-        invitation = _valid_invitation(repo, code=code, token=token, now=now)
+        invitation = _valid_invitation(repo, ctx, code=code, token=token)
         patient = repo.get_user(invitation.user_id)
         assert patient is not None
-        hashed = _check_password(password, email=address, name=patient.name)
+        hashed = _check_password(ctx, password, email=address, name=patient.name)
         if not repo.use_invitation(invitation.id, now):
             raise InvalidInput("That invitation has been used already: please sign in instead.")
         try:
@@ -376,11 +432,7 @@ def sign_in(ctx: AppContext, email: str, password: str, *, user_agent: str = "")
         _check_attempts(repo, ctx, keys)
         user = repo.user_by_email(address)
         stored = repo.password_hash(user.id) if user is not None else None
-        ok = False
-        try:
-            ok = _hasher.verify(stored or _DUMMY_HASH, password[:1000]) and stored is not None
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            ok = False
+        ok = _matches(ctx, stored, password)
         if not ok or user is None or not user.active:
             repo.add_failed_attempts(list(keys), ctx.clock.now())
             audit.note(session, ctx, "sign_in_failed", subject_id=user.id if user else None, detail=address)
@@ -423,11 +475,9 @@ def change_password(ctx: AppContext, current: str, new: str, *, keep_token: str 
         user = repo.get_user(actor.user_id)
         stored = repo.password_hash(actor.user_id)
         assert user is not None
-        try:
-            _hasher.verify(stored or _DUMMY_HASH, current[:1000])
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise InvalidInput("Your current password is not right.") from None
-        hashed = _check_password(new, email=user.email, name=user.name)
+        if not _matches(ctx, stored, current):
+            raise InvalidInput("Your current password is not right.")
+        hashed = _check_password(ctx, new, email=user.email, name=user.name)
         repo.update_user(actor.user_id, password_hash=hashed)
         repo.revoke_sessions_of(
             actor.user_id, ctx.clock.now(), keep=hash_token(keep_token) if keep_token else None
@@ -488,7 +538,7 @@ def use_reset(ctx: AppContext, token: str, new_password: str, *, user_agent: str
             raise InvalidInput("That link has been used or has expired: please ask for a new one.")
         user = repo.get_user(reset.user_id)
         assert user is not None
-        hashed = _check_password(new_password, email=user.email, name=user.name)
+        hashed = _check_password(ctx, new_password, email=user.email, name=user.name)
         if not repo.use_reset(reset.id, now):
             raise InvalidInput("That link has been used already: please ask for a new one.")
         user = repo.update_user(user.id, password_hash=hashed, active=True)
@@ -507,10 +557,8 @@ def delete_account(ctx: AppContext, password: str) -> None:
     with ctx.session() as session:
         repo = AccountRepository(session)
         stored = repo.password_hash(actor.user_id)
-        try:
-            _hasher.verify(stored or _DUMMY_HASH, password[:1000])
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise InvalidInput("That password is not right, so nothing was deleted.") from None
+        if not _matches(ctx, stored, password):
+            raise InvalidInput("That password is not right, so nothing was deleted.")
         audit.note(session, ctx, "account_deleted", subject_name=actor.name)
         repo.delete_user(actor.user_id)
 
@@ -534,6 +582,27 @@ def list_staff(ctx: AppContext) -> list[UserRecord]:
     with ctx.session() as session:
         repo = AccountRepository(session)
         return repo.list_users(role="admin") + repo.list_users(role="physio")
+
+
+def patient_of_staff(ctx: AppContext, patient_id: int) -> UserRecord:
+    """A patient the acting physiotherapist may see (their own); NotFound otherwise, so another
+    physiotherapist's patient is not even said to exist."""
+    actor = _require_actor(ctx)
+    with ctx.session() as session:
+        patient = AccountRepository(session).get_user(patient_id)
+    if patient is None or not can_read_record(actor, patient) or actor.user_id == patient.id:
+        raise NotFound("There is no such patient among yours.")
+    return patient
+
+
+def open_invitation(ctx: AppContext, patient_id: int) -> TokenRecord | None:
+    """The patient's newest invitation not yet used or expired, to show or print again."""
+    patient = patient_of_staff(ctx, patient_id)
+    with ctx.session() as session:
+        invitations = AccountRepository(session).invitations_of(patient.id)
+    now = ctx.clock.now()
+    open_ones = [i for i in invitations if i.used_at is None and i.expires_at > now]
+    return open_ones[-1] if open_ones else None
 
 
 def staff_with_patient_counts(ctx: AppContext) -> list[tuple[UserRecord, int]]:

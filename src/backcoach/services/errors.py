@@ -31,7 +31,12 @@ class StorageUnavailable(BackcoachError):
 
 
 class SafetyStop(BackcoachError):
-    """A red flag is open: workouts are stopped until a clinician has cleared the person."""
+    """Workouts are stopped: a red flag is open until a clinician has cleared the person, or the
+    safety questions must be answered (``screen_required``) first."""
+
+    def __init__(self, message: str, *, screen_required: bool = False) -> None:
+        super().__init__(message)
+        self.screen_required = screen_required
 
 
 class NotSignedIn(BackcoachError):

@@ -137,7 +137,7 @@ def ensure_can_exercise(ctx: AppContext) -> None:
     or it has never been answered."""
     status = safety_status(ctx)
     if not status.ready_to_exercise:
-        raise SafetyStop(status.message)
+        raise SafetyStop(status.message, screen_required=status.open_stop is None and status.needs_screen)
 
 
 def submit_screen(ctx: AppContext, answers: Mapping[str, bool], *, reason: str | None = None) -> ScreenRecord:

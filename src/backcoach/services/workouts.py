@@ -82,7 +82,14 @@ def start_workout(ctx: AppContext, program_slug: str | None = None, *, new: bool
             if not stale and not new and same:
                 return current
             repo.set_workout_status(current.id, "abandoned", None)
-        return repo.create_workout(program.slug, program.name, now)
+        created = repo.create_workout_once(program.slug, program.name, now)
+        if created is not None:
+            return created
+        # Another request (maybe on another server process) started one at the same moment: the
+        # database kept theirs, so carry on with it.
+        winner = repo.in_progress_workout()
+        assert winner is not None
+        return winner
 
 
 def current_workout(ctx: AppContext) -> WorkoutRecord | None:

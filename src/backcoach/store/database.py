@@ -9,7 +9,9 @@ Anything that keeps the database from opening becomes ``DatabaseUnavailable`` wi
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,7 +175,10 @@ def _file_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:" or database.startswith("file:"):
         yield
         return
-    lock_path = Path(database).expanduser().with_name(Path(database).name + ".migrate-lock")
+    # The lock lives in the temporary folder, named after the database, so the data folder holds the
+    # database and nothing else.
+    digest = hashlib.sha256(str(Path(database).expanduser().resolve()).encode()).hexdigest()[:16]
+    lock_path = Path(tempfile.gettempdir()) / f"backcoach-migrate-{digest}.lock"
     with lock_path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -411,6 +411,17 @@ class Repository:
             started_at=as_utc(started_at),
         )
 
+    def create_workout_once(
+        self, program_slug: str, program_name: str, started_at: datetime
+    ) -> WorkoutRecord | None:
+        """``create_workout``, or None when another workout of this person is in progress already (the
+        database holds one at most, even when two processes start one at once)."""
+        try:
+            with self.session.begin_nested():
+                return self.create_workout(program_slug, program_name, started_at)
+        except IntegrityError:
+            return None
+
     def set_workout_easier(self, workout_id: int) -> bool:
         row = self.session.get(WorkoutRow, workout_id)
         if row is None or row.user_id != self.user_id:

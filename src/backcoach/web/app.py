@@ -1,32 +1,32 @@
 """The app factory: ``create_app(settings)`` builds the FastAPI app with its pages, API and static files.
 
-The ``AppContext`` (catalogue, database, the local user) is opened once in the lifespan and
-kept on ``app.state.ctx``. Every unsafe request passes the same-origin check
-(``backcoach.web.same_origin``), so another website cannot post to backcoach. Front-end
-libraries come from the repo's ``node_modules`` (installed by ``npm ci`` from the pinned
-package-lock.json) and are served at ``/vendor/<package>/``, and the browser's pose model (built
-from the mediapipe wheel by ``scripts/setup.sh``) at ``/models/``; nothing is ever loaded from a
-CDN, so the app and its API docs work offline, and the Content-Security-Policy keeps every
-connection of our pages on our own origin (``backcoach.web.content_policy``).
+The start-up ``AppContext`` (catalogue, database, and in personal mode the local person) is opened
+once in the lifespan and kept on ``app.state.ctx``; each request makes its own from it, naming who
+is acting (``backcoach.web.deps``). Every request passes, outermost first: the Host allow-list and
+security headers (``backcoach.web.security``), the same-origin check on changes
+(``backcoach.web.same_origin``), who is signed in and the CSRF token (``backcoach.web.auth``).
+Front-end libraries come from the repo's ``node_modules`` (installed by ``npm ci`` from the pinned
+package-lock.json) and are served at ``/vendor/<package>/``, and the browser's pose model (built from
+the mediapipe wheel by ``scripts/setup.sh``) at ``/models/``; nothing is ever loaded from a CDN, so
+the app and its API docs work offline. The app also holds, for its live cameras, the shared pose
+pool and a few threads for their database writes, and the task queue it puts recorded videos on.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.authentication import AuthenticationMiddleware
 
 from backcoach.config import Settings
 from backcoach.pose.pool import EstimatorPool
@@ -36,14 +36,20 @@ from backcoach.services.context import open_app
 from backcoach.services.errors import (
     BackcoachError,
     InvalidInput,
+    NotAllowed,
     NotFound,
+    NotSignedIn,
     SafetyStop,
     StorageUnavailable,
+    TooManyAttempts,
 )
-from backcoach.web.content_policy import ContentSecurityPolicyMiddleware
+from backcoach.web import live
+from backcoach.web.auth import AuthBackend, CsrfMiddleware
 from backcoach.web.idempotency import FormTokens
 from backcoach.web.routes import ROUTERS
+from backcoach.web.safety_gate import ADVICE_URL, screen_url
 from backcoach.web.same_origin import SameOriginMiddleware
+from backcoach.web.security import SecurityMiddleware
 from backcoach.web.templating import STATIC_DIR, templates
 from backcoach.worker.tasks import declare_tasks
 
@@ -58,8 +64,6 @@ POSE_MODEL_URL = f"/models/{TASK_FILE_NAME}"
 _LIVE_STORE_THREADS = 4
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
-_LIVE_MODULE = "backcoach.web.live"
-_SAFETY_MODULE = "backcoach.web.routes.safety"
 
 
 def node_modules_dir() -> Path:
@@ -75,25 +79,23 @@ def pose_model_file() -> Path:
     return _REPO_ROOT / "build" / "models" / TASK_FILE_NAME
 
 
+_STATUS_AND_CODE: dict[type[BackcoachError], tuple[int, str]] = {
+    NotFound: (404, "not_found"),
+    InvalidInput: (422, "invalid_input"),
+    SafetyStop: (409, "safety_stop"),
+    StorageUnavailable: (503, "storage_unavailable"),
+    NotSignedIn: (401, "not_signed_in"),
+    NotAllowed: (403, "not_allowed"),
+    TooManyAttempts: (429, "too_many_attempts"),
+}
+
+
 def _error_status(exc: BackcoachError) -> int:
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, InvalidInput):
-        return 422
-    if isinstance(exc, SafetyStop):
-        return 409
-    if isinstance(exc, StorageUnavailable):
-        return 503
-    return 400
+    return _STATUS_AND_CODE.get(type(exc), (400, "error"))[0]
 
 
 def _error_code(exc: BackcoachError) -> str:
-    return {
-        NotFound: "not_found",
-        InvalidInput: "invalid_input",
-        SafetyStop: "safety_stop",
-        StorageUnavailable: "storage_unavailable",
-    }.get(type(exc), "error")
+    return _STATUS_AND_CODE.get(type(exc), (400, "error"))[1]
 
 
 def _wants_json(request: Request) -> bool:
@@ -102,10 +104,12 @@ def _wants_json(request: Request) -> bool:
 
 _TITLES = {
     400: "That did not work",
-    403: "That request came from another website",
+    401: "Please sign in",
+    403: "That is not for this account",
     404: "We could not find that page",
     405: "That did not work",
     409: "Please check with a clinician first",
+    429: "Please wait a moment",
     422: "Something in the form needs a look",
     500: "Something went wrong on our side",
     503: "backcoach cannot reach its storage",
@@ -142,12 +146,26 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BackcoachError)
     async def _backcoach_error(request: Request, exc: BackcoachError) -> Response:
         status, code = _error_status(exc), _error_code(exc)
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, TooManyAttempts) else None
         if _wants_json(request):
             body: dict[str, object] = {"error": code, "detail": str(exc)}
             if isinstance(exc, SafetyStop):
                 body["advice"] = str(exc)
-            return JSONResponse(body, status_code=status)
-        return _error_page(request, status, str(exc), code)
+                body["screen_required"] = exc.screen_required
+                body["see"] = screen_url() if exc.screen_required else ADVICE_URL
+            return JSONResponse(body, status_code=status, headers=headers)
+        if isinstance(exc, NotSignedIn) and request.method in ("GET", "HEAD"):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+        if isinstance(exc, SafetyStop):
+            # A workout that may not start yet: the screen (coming back afterwards) or the advice.
+            if exc.screen_required:
+                return RedirectResponse(screen_url(request.url.path if request.method == "GET" else "/"), 303)
+            return RedirectResponse(ADVICE_URL, status_code=303)
+        response = _error_page(request, status, str(exc), code)
+        if headers:
+            response.headers.update(headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -193,34 +211,6 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error_page(request, 500, message, "internal")
 
 
-def _install_docs(app: FastAPI) -> None:
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="backcoach API",
-            swagger_js_url="/vendor/swagger-ui-dist/swagger-ui-bundle.js",
-            swagger_css_url="/vendor/swagger-ui-dist/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
-        )
-
-
-def _install_safety_handlers(app: FastAPI) -> None:
-    """The safety screens' own handlers (a blocked workout page goes to the advice), when installed."""
-    if importlib.util.find_spec(_SAFETY_MODULE) is None:
-        return
-    register = getattr(importlib.import_module(_SAFETY_MODULE), "register_safety_handlers", None)
-    if register is not None:
-        register(app)
-
-
-def _live_router_module() -> object | None:
-    """Web B's live camera module, when it is there (its own import errors are not hidden)."""
-    if importlib.util.find_spec(_LIVE_MODULE) is None:
-        return None
-    return importlib.import_module(_LIVE_MODULE)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole web app for these settings (read from the environment when not given)."""
     settings = settings or Settings()
@@ -244,18 +234,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by routes/meta.py, to signed-in people only in clinic mode
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.form_tokens = FormTokens()
     # The web processes only put jobs on the queue; `backcoach worker` runs them.
     app.state.tasks = declare_tasks(make_queue(settings))
+    # Added innermost first: a request meets the Host check first and the CSRF check last.
+    app.add_middleware(CsrfMiddleware)
+    app.add_middleware(
+        AuthenticationMiddleware,
+        backend=AuthBackend(lambda conn: getattr(conn.app.state, "ctx", None)),
+        on_error=_auth_error,
+    )
     # Forms and API changes are accepted only from backcoach's own pages (no cross-site requests).
     app.add_middleware(SameOriginMiddleware)
-    app.add_middleware(ContentSecurityPolicyMiddleware)
+    app.add_middleware(SecurityMiddleware, hosts=settings.hosts)
 
     _install_error_handlers(app)
-    _install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     vendor = node_modules_dir()
     for package in VENDOR_PACKAGES:
@@ -271,8 +268,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/models", StaticFiles(directory=model.parent, check_dir=False), name="models")
     for router in ROUTERS:
         app.include_router(router)
-    _install_safety_handlers(app)
-    live = _live_router_module()
-    if live is not None and hasattr(live, "router"):
-        app.include_router(live.router)
+    app.include_router(live.router)
     return app
+
+
+def _auth_error(_conn: object, exc: Exception) -> Response:
+    log.error("signing in failed: %s", exc)
+    return JSONResponse({"error": "storage_unavailable", "detail": "Signing in is not possible now."}, 503)

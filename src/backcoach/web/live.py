@@ -51,12 +51,15 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
 
 from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
 from backcoach.pose.pool import EstimatorPool, release_free_memory
+from backcoach.services import live_limits
 from backcoach.services.context import AppContext
-from backcoach.services.errors import BackcoachError, InvalidInput
+from backcoach.services.errors import BackcoachError, InvalidInput, TooManyAttempts
 from backcoach.services.live import LiveCoach, check_image_size, parse_landmarks
+from backcoach.web.auth import signed_in
 
 __all__ = ["FRAME_HEADER", "LANDMARKS_HEADER", "LANDMARKS_MARK", "LIVE_PATH", "router"]
 
@@ -380,15 +383,57 @@ class _Connection:
 
 @router.websocket(LIVE_PATH)
 async def live_socket(websocket: WebSocket) -> None:
-    """The camera coach for one browser tab (see the module docstring for the messages)."""
+    """The camera coach for one browser tab (see the module docstring for the messages). It needs a
+    signed-in patient (the session is checked on connect), and at most
+    ``live_connections_per_user`` open per person (across server processes) and
+    ``live_connections_per_server`` per server process: past either, a clear message, then closed."""
     if not _same_origin(websocket):
         await websocket.close(code=1008, reason="This page may not use the camera coach.")
         return
-    await websocket.accept()
+    person = signed_in(websocket)
+    if person is None or person.actor.role != "patient":
+        await websocket.close(code=1008, reason="Please sign in as a patient to use the camera coach.")
+        return
+    base: AppContext = websocket.app.state.ctx
+    client = websocket.client.host if websocket.client else ""
+    ctx = base.acting(person.actor, address=client)
     state = websocket.app.state
-    max_bytes = int(state.settings.max_ws_message_bytes)
-    connection = _Connection(websocket, state.ctx, max_bytes, state.pose_pool, state.live_store)
-    await connection.run()
+    settings = state.settings
+    await websocket.accept()
+    open_here = getattr(state, "live_open", 0)
+    if open_here >= settings.live_connections_per_server:
+        await _refuse(websocket, "The camera coach is busy right now. Please try again in a minute.")
+        return
+    try:
+        connection_id = await run_in_threadpool(live_limits.open_live, ctx)
+    except TooManyAttempts as exc:
+        await _refuse(websocket, str(exc))
+        return
+    state.live_open = getattr(state, "live_open", 0) + 1
+    refresher = asyncio.create_task(_keep_fresh(ctx, connection_id))
+    connection = _Connection(
+        websocket, ctx, int(settings.max_ws_message_bytes), state.pose_pool, state.live_store
+    )
+    try:
+        await connection.run()
+    finally:
+        refresher.cancel()
+        state.live_open -= 1
+        await run_in_threadpool(live_limits.close_live, ctx, connection_id)
     if connection.used_pose_pool and state.pose_pool.members == 0:
         del connection  # its frames and buffers go first: then the freed memory goes back to the system
         await asyncio.get_running_loop().run_in_executor(state.live_store, release_free_memory)
+
+
+async def _refuse(websocket: WebSocket, message: str) -> None:
+    await websocket.send_text(json.dumps({"type": "error", "message": message, "frame_id": None}))
+    await websocket.close(code=1013, reason="full")
+
+
+async def _keep_fresh(ctx: AppContext, connection_id: str) -> None:
+    while True:
+        await asyncio.sleep(live_limits.REFRESH_EVERY.total_seconds())
+        try:
+            await run_in_threadpool(live_limits.refresh_live, ctx, connection_id)
+        except BackcoachError:
+            log.warning("could not refresh live connection %s", connection_id)

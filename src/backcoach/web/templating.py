@@ -1,7 +1,9 @@
 """The Jinja2 environment every page is rendered with, and the values each page gets.
 
-One ``templates`` object for the whole app, so web routers (pages, safety, live) render the
-same way: ``templates.TemplateResponse(request, "page.html", {...})``.
+One ``templates`` object for the whole app, so web routers render the same way:
+``templates.TemplateResponse(request, "page.html", {...})``. Every page gets, from the context
+processors below: the navigation for the signed-in person's role, who they are and their CSRF token
+(``csrf_field()`` in every form), and for a patient the safety status for the banner.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from backcoach.domain.exercises import describe_dose
+from backcoach.services import outcomes, progression, safety
+from backcoach.services.errors import BackcoachError
 
 __all__ = ["NAV_ITEMS", "STATIC_DIR", "TEMPLATES_DIR", "templates"]
 
@@ -22,7 +26,7 @@ WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
-# (path, label): the main navigation, in order.
+# (path, label): the main navigation for a patient (and the one person of personal mode), in order.
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/", "Today"),
     ("/workout", "Workout"),
@@ -33,13 +37,67 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/safety", "Safety"),
     ("/settings", "Settings"),
 )
+STAFF_NAV_ITEMS: tuple[tuple[str, str], ...] = (("/clinic", "Patients"), ("/exercises", "Exercises"))
+ADMIN_NAV_ITEMS: tuple[tuple[str, str], ...] = (("/admin", "Accounts"), ("/admin/audit", "Audit log"))
+
+
+def _actor(request: Request) -> Any:
+    """The signed-in person's ``Actor`` (``backcoach.web.auth.Person`` put it on the scope), or None."""
+    return getattr(request.scope.get("user"), "actor", None)
 
 
 def _nav_context(request: Request) -> dict[str, Any]:
     path = request.url.path
-    items = NAV_ITEMS
+    actor = _actor(request)
+    if actor is None:
+        items: tuple[tuple[str, str], ...] = ()
+    elif actor.role == "admin":
+        items = ADMIN_NAV_ITEMS + STAFF_NAV_ITEMS
+    elif actor.role == "physio":
+        items = STAFF_NAV_ITEMS
+    else:
+        items = NAV_ITEMS
     current = "/" if path == "/" else next((p for p, _ in items if p != "/" and path.startswith(p)), "")
+    if path.startswith("/admin/audit"):
+        current = "/admin/audit"
     return {"nav_items": items, "nav_current": current}
+
+
+def _person_context(request: Request) -> dict[str, Any]:
+    """Who is signed in (clinic mode), and the CSRF token for forms and the page's scripts."""
+    user = request.scope.get("user")
+    token = getattr(user, "csrf_token", "") or ""
+    clinic = getattr(getattr(request.app.state, "settings", None), "mode", "personal") == "clinic"
+    field = (
+        Markup(f'<input type="hidden" name="csrf_token" value="{escape(token)}">') if token else Markup("")
+    )
+    return {
+        "person": _actor(request) if clinic else None,
+        "clinic_mode": clinic,
+        "csrf_token": token,
+        "csrf_field": lambda: field,
+    }
+
+
+def _safety_context(request: Request) -> dict[str, Any]:
+    """For a patient's pages: the safety status, so the layout can show a banner; on Today also the
+    questionnaires due and the dose suggestions waiting. Never fails a page."""
+    actor = _actor(request)
+    base = getattr(request.app.state, "ctx", None)
+    if actor is None or actor.role != "patient" or base is None:
+        return {}
+    if request.url.path.startswith(("/static", "/vendor", "/api")):
+        return {}
+    ctx = base.acting(actor)
+    try:
+        extra: dict[str, Any] = {"safety_status": safety.safety_status(ctx)}
+        if request.url.path == "/":
+            today = datetime.now().astimezone().date()
+            extra["safety_questionnaires_due"] = outcomes.questionnaire_schedule(ctx, today).due
+            extra["safety_pending"] = len(progression.pending_proposals(ctx))
+        return extra
+    except BackcoachError:  # a page must render even if the safety tables are unreachable
+        return {}
 
 
 def _minutes(seconds: float) -> str:
@@ -66,7 +124,9 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_nav_context])
+templates = Jinja2Templates(
+    directory=TEMPLATES_DIR, context_processors=[_nav_context, _person_context, _safety_context]
+)
 templates.env.filters["minutes"] = _minutes
 templates.env.filters["side_label"] = _side_label
 templates.env.filters["number"] = _number

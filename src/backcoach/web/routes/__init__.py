@@ -1,22 +1,21 @@
-"""Every router of the web app, in the order ``create_app`` includes them.
-
-A new area adds its module here (the safety screens live in ``routes/safety.py``). The live
-camera router (``backcoach.web.live``) is included by ``create_app`` when it is installed.
-"""
+"""Every router of the web app, in the order ``create_app`` includes them (the live camera
+WebSocket, ``backcoach.web.live``, is included after them)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from fastapi import APIRouter
 
-from backcoach.web.routes import api, pages, videos
+from backcoach.web.routes import accounts, admin, api, clinic, meta, pages, safety, videos
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: list[APIRouter] = [api.router, pages.router, videos.router]
-
-# The safety screens (red flags, check-ins, questionnaires, progression) come with their own module.
-if importlib.util.find_spec("backcoach.web.routes.safety") is not None:
-    ROUTERS.append(importlib.import_module("backcoach.web.routes.safety").router)
+ROUTERS: list[APIRouter] = [
+    api.router,
+    meta.router,
+    accounts.router,
+    pages.router,
+    safety.router,
+    clinic.router,
+    admin.router,
+    videos.router,
+]

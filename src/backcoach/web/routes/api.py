@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from backcoach.domain.exercises import Dosage
 from backcoach.services import catalogue, export, history, programs, safety, workouts
-from backcoach.web.deps import CtxDep
+from backcoach.web.deps import CtxDep, SignedInCtx
 from backcoach.web.schemas import (
     AdherenceOut,
     DosageIn,
@@ -59,13 +59,13 @@ def health() -> dict[str, str]:
 
 
 @router.get("/exercises", tags=["exercises"])
-def list_exercises(ctx: CtxDep) -> list[ExerciseOut]:
+def list_exercises(ctx: SignedInCtx) -> list[ExerciseOut]:
     """The nine exercises of the catalogue, in order."""
     return [ExerciseOut.of(e) for e in catalogue.list_exercises(ctx)]
 
 
 @router.get("/exercises/{exercise_id}", tags=["exercises"])
-def get_exercise(ctx: CtxDep, exercise_id: str) -> ExerciseOut:
+def get_exercise(ctx: SignedInCtx, exercise_id: str) -> ExerciseOut:
     return ExerciseOut.of(catalogue.get_exercise(ctx, exercise_id))
 
 

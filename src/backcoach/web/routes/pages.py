@@ -22,7 +22,16 @@ from backcoach.domain.workouts import Step
 from backcoach.services import catalogue, export, history, programs, safety, workouts
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
-from backcoach.web.deps import CtxDep, FormTokensDep, SettingsDep
+from backcoach.web.deps import (
+    CtxDep,
+    FormTokensDep,
+    PersonDep,
+    SettingsDep,
+    SignedInCtx,
+    base_context,
+    client_address,
+    home_for,
+)
 from backcoach.web.figures import render_figure
 from backcoach.web.idempotency import new_token
 from backcoach.web.safety_gate import gate_redirect, screen_url
@@ -64,7 +73,10 @@ def _pain_zones() -> list[dict[str, Any]]:
 
 
 @router.get("/")
-def today_page(request: Request, ctx: CtxDep) -> Response:
+def today_page(request: Request, person: PersonDep) -> Response:
+    if person.actor.role != "patient":
+        return _redirect(home_for(person.actor))
+    ctx = base_context(request).acting(person.actor, address=client_address(request))
     view = history.today_view(ctx, _local_today())
     program = view.program
     exercises = {e.id: e for e in catalogue.list_exercises(ctx)}
@@ -126,13 +138,13 @@ def checkin(
 
 
 @router.get("/exercises")
-def exercise_list(request: Request, ctx: CtxDep) -> Response:
+def exercise_list(request: Request, ctx: SignedInCtx) -> Response:
     items = [(e, render_figure(e)) for e in catalogue.list_exercises(ctx)]
     return _page(request, "exercises.html", {"title": "Exercises", "items": items})
 
 
 @router.get("/exercises/{exercise_id}")
-def exercise_page(request: Request, ctx: CtxDep, exercise_id: str) -> Response:
+def exercise_page(request: Request, ctx: SignedInCtx, exercise_id: str) -> Response:
     try:
         exercise = catalogue.get_exercise(ctx, exercise_id)
     except NotFound:  # the service's message lists ids for the CLI; a person gets plain words
@@ -392,12 +404,12 @@ def history_json(ctx: CtxDep) -> Response:
 
 
 @router.get("/about")
-def about_index(request: Request) -> Response:
+def about_index(request: Request, _ctx: SignedInCtx) -> Response:
     return _page(request, "about/index.html", {"title": "About back pain", "pages": ABOUT_PAGES, "slug": ""})
 
 
 @router.get("/about/{slug}")
-def about_subpage(request: Request, slug: str) -> Response:
+def about_subpage(request: Request, _ctx: SignedInCtx, slug: str) -> Response:
     page = about_page(slug)
     if page is None:
         raise HTTPException(404, "There is no such page about back pain.")

@@ -1,11 +1,10 @@
 """Safety pages: the red-flag screen and its advice, clearance, pain check-ins, questionnaires,
-dose suggestions, outcome charts and reminders; plus ``register_safety_handlers(app)``.
+dose suggestions, outcome charts and reminders.
 
 Until the screen has been answered (first run, or asked again after a sharp rise in pain), and
-while a red flag is open, starting a workout raises ``SafetyStop``: the handler sends a page
-request to the screen (coming back afterwards, see ``web/safety_gate.py``) or to ``/safety/advice``
-(the calm advice stays visible there), and answers the JSON API with 409, the advice and where to
-go (``see``). Every page also gets ``safety_status`` for the banner (safety/_banner.html).
+while a red flag is open, starting a workout raises ``SafetyStop``, which ``backcoach.web.app``
+turns into the screen or the advice page (or a 409 with the advice for the API). Every patient page
+gets ``safety_status`` for the banner (safety/_banner.html, from ``backcoach.web.templating``).
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from backcoach.domain.outcomes import OutcomeSeries
@@ -23,14 +22,14 @@ from backcoach.domain.pain import load_pain_model
 from backcoach.domain.questionnaires import ResponseRecord, load_instruments, startback_items
 from backcoach.services import outcomes, programs, progression, reminders, safety
 from backcoach.services.context import AppContext
-from backcoach.services.errors import InvalidInput, SafetyStop
+from backcoach.services.errors import InvalidInput
 from backcoach.services.workouts import current_workout
 from backcoach.web.deps import CtxDep, FormTokensDep
 from backcoach.web.idempotency import new_token
-from backcoach.web.safety_gate import ADVICE_URL, safe_next, screen_url
+from backcoach.web.safety_gate import ADVICE_URL, safe_next
 from backcoach.web.templating import templates
 
-__all__ = ["register_safety_handlers", "router", "safety_context"]
+__all__ = ["router"]
 
 router = APIRouter()
 
@@ -55,50 +54,6 @@ def _redirect(url: str) -> RedirectResponse:
 
 def _today() -> date:
     return datetime.now().astimezone().date()
-
-
-def safety_context(request: Request) -> dict[str, Any]:
-    """Added to every page: the safety status, so the layout can show a banner (never fails a page)."""
-    ctx: AppContext | None = getattr(request.app.state, "ctx", None)
-    if ctx is None or request.url.path.startswith(("/static", "/vendor", "/api")):
-        return {}
-    try:
-        extra: dict[str, Any] = {"safety_status": safety.safety_status(ctx)}
-        if request.url.path == "/":
-            extra["safety_questionnaires_due"] = outcomes.questionnaire_schedule(ctx, _today()).due
-            extra["safety_pending"] = len(progression.pending_proposals(ctx))
-        return extra
-    except Exception:  # a page must render even if the safety tables are unreachable
-        return {}
-
-
-if safety_context not in templates.context_processors:
-    templates.context_processors.append(safety_context)
-
-
-def register_safety_handlers(app: FastAPI) -> None:
-    """Send a blocked workout to the advice page (pages) or answer 409 with the advice (JSON API)."""
-
-    @app.exception_handler(SafetyStop)
-    async def _safety_stop(request: Request, exc: SafetyStop) -> Response:
-        ctx: AppContext | None = getattr(request.app.state, "ctx", None)
-        status = safety.safety_status(ctx) if ctx is not None else None
-        screen_first = status is not None and status.open_stop is None and status.needs_screen
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {
-                    "error": "safety_stop",
-                    "detail": str(exc),
-                    "advice": str(exc),
-                    "screen_required": screen_first,
-                    "see": screen_url() if screen_first else ADVICE_URL,
-                },
-                status_code=409,
-            )
-        if screen_first:
-            back = request.url.path if request.method == "GET" else "/"
-            return _redirect(screen_url(back))
-        return _redirect(ADVICE_URL)
 
 
 # --- overview, screen, advice, clearance ---------------------------------------------------------

@@ -79,6 +79,13 @@
     if (!ids[index]) { ids[index] = uuid(); save({ client_ids: ids }); }
     return ids[index];
   }
+  // Every change carries the page's CSRF token (clinic mode; the meta tag is absent otherwise).
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  function postHeaders() {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (csrfMeta) headers["X-CSRF-Token"] = csrfMeta.getAttribute("content");
+    return headers;
+  }
   function emit(name, detail) {
     document.dispatchEvent(new CustomEvent("backcoach:" + name, { detail: detail }));
   }
@@ -127,7 +134,7 @@
     if (!outbox.length) return Promise.resolve();
     var item = outbox[0];
     return fetch(data.api + item.path, {
-      method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      method: "POST", headers: postHeaders(),
       body: JSON.stringify(item.body)
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (json) {
@@ -472,7 +479,7 @@
     if (painHigh.close) painHigh.close(); else painHigh.removeAttribute("open");
   }
   function postNow(path) {
-    return fetch(data.api + path, { method: "POST", headers: { "Accept": "application/json" } })
+    return fetch(data.api + path, { method: "POST", headers: postHeaders() })
       .then(function (r) { return r.json().catch(function () { return {}; }).then(function (json) {
         if (!r.ok) throw new Error(json.detail || ("status " + r.status));
         return json;
@@ -546,7 +553,7 @@
     var body = { score: score, moment: "during", workout_id: data.workout_id, exercise_id: s.exercise_id };
     el.painResult.textContent = "Saving...";
     return fetch("/api/safety/checkin", {
-      method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      method: "POST", headers: postHeaders(),
       body: JSON.stringify(body)
     }).then(function (r) {
       return r.json().then(function (json) {
