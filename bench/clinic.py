@@ -109,6 +109,9 @@ def _environment(database_url: str, redis_url: str, data_dir: Path) -> dict[str,
         BACKCOACH_REDIS_URL=redis_url,
         BACKCOACH_DATA_DIR=str(data_dir),
         BACKCOACH_JOB_LEASE_S="10",
+        # the simulated cameras are one person's: the per-person limit is lifted
+        BACKCOACH_LIVE_CONNECTIONS_PER_USER="10000",
+        BACKCOACH_LIVE_CONNECTIONS_PER_SERVER="10000",
     )
     return env
 

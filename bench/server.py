@@ -96,7 +96,15 @@ def running_server(data_dir: Path, *args: str, **env: str) -> Iterator[tuple[str
     """``backcoach serve ARGS`` with ``BACKCOACH_*`` variables ``env``; yields (base URL, process)."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
-    environment.update({"BACKCOACH_DATA_DIR": str(data_dir), **env})
+    # One simulated person opens many cameras: the per-person and per-server limits are lifted.
+    environment.update(
+        {
+            "BACKCOACH_DATA_DIR": str(data_dir),
+            "BACKCOACH_LIVE_CONNECTIONS_PER_USER": "10000",
+            "BACKCOACH_LIVE_CONNECTIONS_PER_SERVER": "10000",
+            **env,
+        }
+    )
     command = [sys.executable, "-m", "backcoach", "serve", "--port", str(port), "--no-open", *args]
     log = (data_dir / "server.log").open("wb")
     server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
