@@ -3,7 +3,7 @@ processes (``backcoach serve --workers 2``) and 2 queue workers (``backcoach wor
 bounded mixed load: people browsing pages, live cameras sending landmark frames, and recorded
 videos sent for analysis, all at once.
 
-``run_clinic(...)`` does it and returns what happened; ``tests/test_clinic.py`` runs it small and
+``run_clinic(...)`` does it and returns what happened; ``tests/test_clinic_deploy.py`` runs it small and
 checks there were no errors and nothing was lost (every page answered 200, every camera frame got
 its feedback and every rep it counted is stored, every video ended analysed with its count), and
 ``run()`` runs it larger for ``make bench`` and prints the figures. It needs the PostgreSQL server
