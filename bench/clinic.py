@@ -3,10 +3,10 @@ processes (``backcoach serve --workers 2``) and 2 queue workers (``backcoach wor
 bounded mixed load: people browsing pages, live cameras sending landmark frames, and recorded
 videos sent for analysis, all at once.
 
-``run_clinic(...)`` does it and returns what happened; ``tests/test_clinic_deploy.py`` runs it small and
-checks there were no errors and nothing was lost (every page answered 200, every camera frame got
-its feedback and every rep it counted is stored, every video ended analysed with its count), and
-``run()`` runs it larger for ``make bench`` and prints the figures. It needs the PostgreSQL server
+``run_clinic(...)`` does it and returns what happened; ``tests/test_clinic_deploy.py`` runs it
+small and checks there were no errors and nothing was lost (every page answered 200, every camera
+frame got its feedback and every rep it counted is stored, every video ended analysed with its
+count), and ``run()`` runs it larger for ``make bench`` and prints the figures. It needs the PostgreSQL server
 (BACKCOACH_TEST_DATABASE_URL or postgresql+psycopg://postgres@127.0.0.1:5432/test) and Redis
 (redis://127.0.0.1:6379/0); each run makes its own database and queue.
 """
