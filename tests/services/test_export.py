@@ -45,13 +45,25 @@ def test_every_stored_table_is_exported_or_said_why_not() -> None:
     assert all(reason.strip() for reason in export.NOT_EXPORTED.values())
 
 
+# What only a physiotherapist makes (a prescription's versions, messages, scheduled questionnaires).
+CLINIC_ONLY = {"program_versions", "messages", "questionnaire_schedules"}
+
+
 def _one_of_everything(ctx: AppContext) -> None:
     safety.submit_screen(ctx, {**{a: False for a in safety.screen_questions().answer_ids}, "fever": True})
     safety.confirm_cleared(ctx, "Dr Ada Lee", date.today(), "Fine to exercise")
     workout = workouts.start_workout(ctx, "daily-short")
     safety.check_in(ctx, 5, "before", workout_id=workout.id)
     workouts.record_set(
-        ctx, workout.id, exercise_id="bridge", set_number=1, side=None, reps=8, source="camera"
+        ctx,
+        workout.id,
+        exercise_id="bridge",
+        set_number=1,
+        side=None,
+        reps=8,
+        source="camera",
+        camera_reps=8,
+        findings={"hips_low": 3},
     )
     safety.check_in(ctx, 8, "during", workout_id=workout.id, exercise_id="bridge")
     workouts.add_note(ctx, "Stiff after gardening, ça va", workout.id)
@@ -80,7 +92,8 @@ def test_a_person_with_one_of_everything_finds_it_all_in_the_json(ctx: AppContex
     data = json.loads(json.dumps(export.export_json(ctx)))
     assert data["format"] == "backcoach-export" and data["version"] == export.EXPORT_VERSION
     for section in export.SECTIONS:
-        assert data[section], f"section {section} is empty"
+        if section not in CLINIC_ONLY:
+            assert data[section], f"section {section} is empty"
     (screen,) = [s for s in data["safety_screens"] if s["tier"] == "stop"]
     assert screen["answers"]["fever"] is True and screen["cleared_by"] == "Dr Ada Lee"
     assert {q["instrument"] for q in data["questionnaires"]} == {"startback", "psfs"}
@@ -113,3 +126,39 @@ def test_the_zip_holds_one_csv_per_section_with_the_same_rows(ctx: AppContext) -
     sets = list(csv.DictReader(io.StringIO(archive.read("sets.csv").decode())))
     assert (sets[0]["exercise_id"], sets[0]["reps"], sets[0]["source"]) == ("bridge", "8", "camera")
     assert "Everything backcoach recorded" in archive.read("README.txt").decode()
+
+
+def test_a_clinic_patients_export_has_their_prescription_messages_and_schedules(
+    database_url: str, tmp_path: Path
+) -> None:
+    from backcoach.domain.programs import ProgramItem
+    from backcoach.services import accounts, prescriptions, workspace
+
+    password = "a long enough passphrase"
+    settings = Settings(
+        data_dir=tmp_path, database_url=database_url, mode="clinic", password_hash_time_cost=1,
+        password_hash_memory_kib=8192,
+    )  # fmt: skip
+    with open_app(settings) as base:
+        accounts.create_admin(base, "a@c.example", "Ada", password)
+        admin = base.acting(accounts.sign_in(base, "a@c.example", password).actor)
+        _physio, token = accounts.add_physio(admin, "s@c.example", "Sam")
+        physio = base.acting(accounts.use_reset(base, token, password).actor)
+        invitation = accounts.add_patient(physio, "Pat")
+        pat = base.acting(
+            accounts.join(
+                base, token=invitation.token, email="p@x.example", password=password, accept_privacy=True
+            ).actor
+        )
+        mine = physio.acting(physio.actor, subject_id=pat.user_id)
+        bridge = base.catalogue.get("bridge").dosage
+        prescriptions.prescribe(
+            mine, name="Plan", items=[ProgramItem("bridge", bridge)], times_per_day=1, days_per_week=5
+        )
+        workspace.send_message(pat, "Hello")
+        workspace.set_schedule(mine, "odi", 14)
+        data = export.export_json(pat)
+    for section in CLINIC_ONLY:
+        assert data[section], section
+    assert data["program_versions"][0]["changed_by_name"] == "Sam"
+    assert data["person"]["email"] == "p@x.example" and data["person"]["physio_id"] == physio.actor.user_id  # type: ignore[union-attr]

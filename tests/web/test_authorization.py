@@ -66,6 +66,8 @@ EXPECT: dict[str, dict[str, str]] = {
         "other_physio": "missing",
         "admin": "missing",
     },
+    # a patient choosing or changing their own program: in a clinic the physiotherapist prescribes
+    "personal_only": {"anonymous": "login"} | dict.fromkeys(ROLES[1:], "forbidden"),
     "admin": {
         "anonymous": "login",
         "patient_a": "forbidden",
@@ -117,10 +119,10 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     # --- a patient's own record
     ("GET", "/api/programs"): ("patient", None),
     ("GET", "/api/programs/active"): ("patient", None),
-    ("PUT", "/api/programs/active"): ("patient", {"query": {"slug": "daily-short"}}),
+    ("PUT", "/api/programs/active"): ("personal_only", {"query": {"slug": "daily-short"}}),
     ("GET", "/api/programs/{slug}"): ("patient", None),
-    ("POST", "/api/programs"): ("patient", {"name": "Matrix", "exercise_ids": ["bridge"]}),
-    ("PATCH", "/api/programs/{slug}"): ("patient", {"days_per_week": 6}),
+    ("POST", "/api/programs"): ("personal_only", {"name": "Matrix", "exercise_ids": ["bridge"]}),
+    ("PATCH", "/api/programs/{slug}"): ("personal_only", {"days_per_week": 6}),
     ("POST", "/api/workouts"): ("patient", {}),
     ("GET", "/api/workouts/current"): ("patient", None),
     ("GET", "/api/workouts/{workout_id}"): ("patient_own", None),
@@ -151,9 +153,12 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("GET", "/history/export.zip"): ("patient", None),
     ("GET", "/history/export.json"): ("patient", None),
     ("GET", "/settings"): ("patient", None),
-    ("POST", "/settings/program"): ("patient", {"program_slug": "daily-short"}),
-    ("POST", "/settings/schedule"): ("patient", {"times_per_day": 1, "days_per_week": 7}),
-    ("POST", "/settings/programs"): ("patient", {"name": "Mine", "exercise_ids": "bridge"}),
+    ("POST", "/settings/program"): ("personal_only", {"program_slug": "daily-short"}),
+    ("POST", "/settings/schedule"): ("personal_only", {"times_per_day": 1, "days_per_week": 7}),
+    ("GET", "/programs/new"): ("personal_only", None),
+    ("POST", "/programs/new"): ("personal_only", {"name": "Mine", "bridge.included": "yes"}),
+    ("GET", "/programs/{slug}/edit"): ("personal_only", None),
+    ("POST", "/programs/{slug}/edit"): ("personal_only", {"name": "Mine", "bridge.included": "yes"}),
     ("GET", "/safety"): ("patient", None),
     ("GET", "/safety/screen"): ("patient", None),
     ("POST", "/safety/screen"): ("patient", {"q_bladder": "no"}),
@@ -181,12 +186,32 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("GET", "/videos/{job_id}/annotated.webm"): ("patient_own", None),
     ("GET", "/videos/{job_id}/trace"): ("patient_own", None),
     ("POST", "/videos/{job_id}/delete"): ("patient_own", {}),
+    ("GET", "/messages"): ("patient", None),
+    ("POST", "/messages"): ("patient", {"body": "Hello"}),
+    ("POST", "/messages/read"): ("patient", {"up_to": 1}),
     # --- physiotherapists
     ("GET", "/clinic"): ("staff", None),
     ("POST", "/clinic/patients"): ("staff", {"name": "Matrix Patient"}),
     ("GET", "/clinic/patients/{patient_id}/invitation"): ("staff_patient", None),
     ("POST", "/clinic/patients/{patient_id}/invitation"): ("staff_patient", {}),
     ("POST", "/clinic/patients/{patient_id}/reset"): ("staff_patient", {}),
+    ("GET", "/clinic/patients/{patient_id}"): ("staff_patient", None),
+    ("GET", "/clinic/patients/{patient_id}/program"): ("staff_patient", None),
+    ("POST", "/clinic/patients/{patient_id}/program"): (
+        "staff_patient",
+        {"name": "Plan", "bridge.included": "yes"},
+    ),
+    ("POST", "/clinic/patients/{patient_id}/suggestions/{proposal_id}"): (
+        "staff_patient",
+        {"decision": "decline"},
+    ),
+    ("POST", "/clinic/patients/{patient_id}/clearance"): ("staff_patient", {"visit_date": "2026-01-01"}),
+    ("POST", "/clinic/patients/{patient_id}/questionnaires"): (
+        "staff_patient",
+        {"instrument": "odi", "every_days": 14},
+    ),
+    ("POST", "/clinic/patients/{patient_id}/messages"): ("staff_patient", {"body": "Hello"}),
+    ("POST", "/clinic/patients/{patient_id}/messages/read"): ("staff_patient", {"up_to": 1}),
     # --- admins
     ("GET", "/admin"): ("admin", None),
     ("POST", "/admin/physios"): ("admin", {"name": "Matrix Physio", "email": "matrix@clinic.example"}),
@@ -229,7 +254,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
 
         response = outcomes.submit_pain(a, 3)
         workouts.finish_workout(a, workout.id)
-        proposal = progression.pending_proposals(a)[0]
+        proposal = progression.list_proposals(a)[0]
         admin = ctx.acting(accounts.sign_in(ctx, "admin@clinic.example", PASSWORD).actor)
         video = _analysed_video(a)
         values = {

@@ -166,16 +166,16 @@ def test_a_change_without_the_csrf_token_is_refused(app_client: TestClient, clin
     assert no_token.status_code == 403 and no_token.json()["error"] == "csrf"
     wrong = a.client.post("/api/workouts", json={}, headers={"X-CSRF-Token": "guess"})
     assert wrong.status_code == 403
-    form = a.client.post("/settings/program", data={"program_slug": "core-nine"})
+    form = a.client.post("/messages", data={"body": "Sent without the token"})
     assert form.status_code == 403 and "expired" in form.text
-    assert a.get("/api/programs/active").json()["slug"] == "daily-short"
+    assert "Sent without the token" not in a.get("/messages").text
     # the token from the page, as a form field: accepted
-    token = csrf_of(a.get("/settings").text)
+    token = csrf_of(a.get("/messages").text)
     ok = a.client.post(
-        "/settings/program", data={"program_slug": "core-nine", "csrf_token": token}, follow_redirects=False
+        "/messages", data={"body": "Sent with the token", "csrf_token": token}, follow_redirects=False
     )
     assert ok.status_code == 303
-    assert a.get("/api/programs/active").json()["slug"] == "core-nine"
+    assert "Sent with the token" in a.get("/messages").text
 
 
 def test_signing_out_ends_the_session_for_good(app_client: TestClient, clinic: Clinic) -> None:
@@ -233,3 +233,31 @@ def test_a_patient_deletes_their_account_after_confirming(app_client: TestClient
     assert gone.status_code == 422
     admin = sign_in(_fresh(app_client), "admin@clinic.example")
     assert "Deleted an account" in admin.get("/admin/audit").text
+
+
+def test_a_long_patient_list_comes_in_pages_with_those_needing_attention_first(
+    app_client: TestClient, clinic: Clinic
+) -> None:
+    from backcoach.services import accounts, workspace
+
+    ctx = clinic.ctx
+    sam = ctx.acting(accounts.sign_in(ctx, "sam@clinic.example", PASSWORD).actor)
+    for n in range(59):  # with Pat Able, 60 patients: invited, none has joined
+        accounts.add_patient(sam, f"Abe Waiting {n:02d}")
+    pat = ctx.acting(accounts.sign_in(ctx, "pat.a@home.example", PASSWORD).actor)
+    workspace.send_message(pat, "The bridge hurts my knee.")
+    physio = sign_in(_fresh(app_client), "sam@clinic.example")
+    first = physio.get("/clinic").text
+    assert "60 patients" in first and "showing 1–50" in first
+    assert first.count("<tr data-patient=") == 50
+    # Pat Able's message needs an answer: first, before the invitations (whose names come first)
+    rows = re.findall(r'<tr data-patient="(\d+)"', first)
+    assert rows[0] == str(clinic.patient_a_id)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = physio.get("/clinic?page=2").text
+    assert second.count("<tr data-patient=") == 10 and 'rel="prev"' in second and 'rel="next"' not in second
+    assert not set(rows) & set(re.findall(r'<tr data-patient="(\d+)"', second))
+    # past the last page: the last page; a search pages through its matches only
+    assert physio.get("/clinic?page=99").text.count("<tr data-patient=") == 10
+    found = physio.get("/clinic?q=waiting 0").text
+    assert "10 patients matching" in found and 'rel="next"' not in found

@@ -235,22 +235,55 @@ def test_settings_change_the_program_and_its_schedule(client: TestClient) -> Non
     assert client.get("/api/programs/core-nine").json()["times_per_day"] == 2
 
 
+def _editor_form(name: str, token: str, **rows: dict[str, object]) -> dict[str, object]:
+    """The program editor's form with ``rows`` ticked (exercise id -> dose fields and position)."""
+    form: dict[str, object] = {"name": name, "times_per_day": 1, "days_per_week": 6, "form_token": token}
+    for exercise_id, fields in rows.items():
+        form[f"{exercise_id}.included"] = "yes"
+        form.update({f"{exercise_id}.{key}": value for key, value in fields.items()})
+    return form
+
+
+BRIDGE_ROW = {"position": 2, "sets": 2, "reps": 8, "hold_s": 5, "rest_s": 30}
+DEAD_BUG_ROW = {"position": 1, "sets": 1, "reps": 6, "hold_s": 0, "rest_s": 20, "variant": "easier"}
+
+
 def test_a_new_program_posted_twice_is_made_once(client: TestClient) -> None:
-    form = {
-        "name": "Morning",
-        "exercise_ids": ["bridge", "dead_bug"],
-        "times_per_day": 1,
-        "days_per_week": 6,
-        "form_token": "tok-new",
-    }
+    form = _editor_form("Morning", "tok-new", bridge=BRIDGE_ROW, dead_bug=DEAD_BUG_ROW)
     for _ in range(2):
-        assert client.post("/settings/programs", data=form, follow_redirects=False).status_code == 303
+        assert client.post("/programs/new", data=form, follow_redirects=False).status_code == 303
     slugs = [p["slug"] for p in client.get("/api/programs").json()]
     assert slugs.count("morning") == 1
-    assert client.get("/api/programs/active").json()["slug"] == "morning"
+    made = client.get("/api/programs/active").json()
+    assert made["slug"] == "morning"
+    # in the order chosen, at the doses typed
+    assert [i["exercise_id"] for i in made["items"]] == ["dead_bug", "bridge"]
+    assert (made["items"][1]["dosage"]["sets"], made["items"][1]["dosage"]["reps"]) == (2, 8)
     # the same name with a new token is a real second attempt, and is refused plainly
-    again = client.post("/settings/programs", data={**form, "form_token": "tok-other"})
-    assert again.status_code == 422 and "already exists" in again.text
+    again = client.post("/programs/new", data={**form, "form_token": "tok-other"})
+    assert again.status_code == 422 and "already a program called Morning" in again.text
+
+
+def test_your_own_program_is_changed_in_the_editor_and_the_dose_change_is_kept(client: TestClient) -> None:
+    client.post("/programs/new", data=_editor_form("Evening", "tok-a", bridge=BRIDGE_ROW))
+    page = client.get("/programs/evening/edit").text
+    assert 'value="Evening"' in page and 'name="bridge.included" value="yes" checked' in page
+    changed = _editor_form("Evening", "tok-b", bridge={**BRIDGE_ROW, "reps": 10}, superman=BRIDGE_ROW)
+    assert client.post("/programs/evening/edit", data=changed, follow_redirects=False).status_code == 303
+    program = client.get("/api/programs/evening").json()
+    assert [i["exercise_id"] for i in program["items"]] == ["bridge", "superman"]
+    assert program["items"][0]["dosage"]["reps"] == 10
+    client.post("/settings/program", data={"program_slug": "evening"})
+    doses = client.get("/safety/progress").text
+    assert "Changes to your doses" in doses and "2 × 8 → 2 × 10" in doses and "changed by you" in doses
+    # a dose past the hard limits is refused in words naming the exercise; nothing changes
+    bad = client.post(
+        "/programs/evening/edit", data=_editor_form("Evening", "tok-c", bridge={**BRIDGE_ROW, "sets": 40})
+    )
+    assert bad.status_code == 422 and "Bridge" in bad.text
+    assert client.get("/api/programs/evening").json()["items"][0]["dosage"]["sets"] == 2
+    # the built-in programs are not edited in place
+    assert client.get("/programs/core-nine/edit").status_code == 404
 
 
 def test_the_library_links_to_the_about_pages_and_draws_each_exercise(client: TestClient) -> None:

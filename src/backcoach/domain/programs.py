@@ -17,9 +17,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from backcoach.domain.exercises import Dosage
+from backcoach.domain.exercises import Dosage, describe_dose
 from backcoach.domain.workouts import plan_workout, step_duration_s
 
 if TYPE_CHECKING:
@@ -31,7 +32,11 @@ __all__ = [
     "DAILY_SHORT_SLUG",
     "DAYS_PER_WEEK_LIMITS",
     "DOSAGE_LIMITS",
+    "INSTRUCTION_MAX_CHARS",
+    "VARIANTS",
     "DosageError",
+    "DoseLimit",
+    "Prescription",
     "Program",
     "ProgramError",
     "ProgramItem",
@@ -39,6 +44,8 @@ __all__ = [
     "builtin_programs",
     "change_dosage",
     "check_dosage_ranges",
+    "check_item",
+    "describe_changes",
     "describe_length",
     "estimate_minutes",
     "slugify",
@@ -78,17 +85,53 @@ class ProgramError(ValueError):
     """A program cannot be built as asked (no exercises, a repeated one, a bad schedule...)."""
 
 
+VARIANTS: tuple[str, ...] = ("standard", "easier", "harder")
+INSTRUCTION_MAX_CHARS = 500
+
+
+@dataclass(frozen=True)
+class DoseLimit:
+    """How far a person may step a dose up themselves (a physiotherapist's choice, per exercise)."""
+
+    max_sets: int
+    max_reps: int
+    max_hold_s: float
+
+    def allows(self, dosage: Dosage) -> bool:
+        return (
+            dosage.sets <= self.max_sets and dosage.reps <= self.max_reps and dosage.hold_s <= self.max_hold_s
+        )
+
+
 @dataclass(frozen=True)
 class ProgramItem:
-    """One exercise of a program with the dose to do it at."""
+    """One exercise of a program: the dose to do it at, which version of it (standard, or the
+    catalogue's easier or harder variant), a personal instruction, and how far the person may
+    accept step ups themselves (None: a physiotherapist decides every step up)."""
 
     exercise_id: str
     dosage: Dosage
+    variant: str = "standard"
+    instruction: str = ""
+    self_progress_limit: DoseLimit | None = None
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """Who prescribed a program and when: the physiotherapist, the version (an edit is a new version
+    of the same prescription), and the day it starts."""
+
+    prescribed_by_id: int | None
+    prescribed_by_name: str
+    prescribed_at: datetime
+    version: int
+    start_date: date | None = None
 
 
 @dataclass(frozen=True)
 class Program:
-    """An ordered list of exercises with doses, and how often the whole is done."""
+    """An ordered list of exercises with doses, and how often the whole is done; with its
+    prescription when a physiotherapist prescribed it."""
 
     slug: str
     name: str
@@ -97,6 +140,15 @@ class Program:
     times_per_day: int
     days_per_week: int
     builtin: bool
+    prescription: Prescription | None = None
+
+    def item(self, exercise_id: str) -> ProgramItem | None:
+        return next((i for i in self.items if i.exercise_id == exercise_id), None)
+
+    @property
+    def workouts_per_week(self) -> int:
+        """How many workouts a week the program asks for."""
+        return self.times_per_day * self.days_per_week
 
     @property
     def exercise_ids(self) -> tuple[str, ...]:
@@ -318,3 +370,93 @@ def describe_length(program: Program, catalogue: Catalogue) -> str:
     """The one wording of how long a workout of ``program`` takes: "about 9 minutes"."""
     minutes = max(1, round(estimate_minutes(program, catalogue)))
     return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def check_item(item: ProgramItem, catalogue: Catalogue, *, within_ranges: bool) -> None:
+    """Check one prescribed or edited exercise: its dose (inside the catalogue's ranges when
+    ``within_ranges``, as a physiotherapist prescribes), its variant, instruction and limit."""
+    exercise = catalogue.get(item.exercise_id)
+    validate_dosage(item.dosage, item.exercise_id)
+    if within_ranges:
+        check_dosage_ranges(item.dosage, item.exercise_id)
+    if item.variant not in VARIANTS:
+        raise ProgramError(
+            f"variant: {item.exercise_id} must be standard, easier or harder (got {item.variant!r})"
+        )
+    if len(item.instruction) > INSTRUCTION_MAX_CHARS:
+        raise ProgramError(f"instruction: at most {INSTRUCTION_MAX_CHARS} characters for {exercise.name}")
+    limit = item.self_progress_limit
+    if limit is not None:
+        base = exercise.dosage
+        if not (
+            item.dosage.sets <= limit.max_sets <= base.sets_range[1]
+            and item.dosage.reps <= limit.max_reps <= base.reps_range[1]
+            and item.dosage.hold_s <= limit.max_hold_s <= base.hold_range_s[1]
+        ):
+            raise ProgramError(
+                f"limit: the step-up limit for {exercise.name} must lie between today's dose and the top "
+                f"of its range ({base.sets_range[1]} sets, {base.reps_range[1]} reps, "
+                f"{base.hold_range_s[1]:g} s)"
+            )
+
+
+def _dose_words(dosage: Dosage) -> str:
+    return describe_dose(dosage)
+
+
+def describe_changes(old: Program | None, new: Program, catalogue: Catalogue) -> tuple[str, ...]:
+    """What changed between two versions of a program, one line each, in a person's words:
+    "Bridge: 10 reps, 2 sets (was 8 reps)", "Added Dead bug", "Days a week: 5 (was 7)"."""
+    if old is None:
+        return (f"New program: {', '.join(catalogue.get(i).name for i in new.exercise_ids)}",)
+    lines: list[str] = []
+    name = {eid: catalogue.get(eid).name for eid in {*old.exercise_ids, *new.exercise_ids}}
+    for exercise_id in new.exercise_ids:
+        if exercise_id not in old.exercise_ids:
+            added = new.item(exercise_id)
+            assert added is not None
+            lines.append(f"Added {name[exercise_id]}: {_dose_words(added.dosage)}")
+    for exercise_id in old.exercise_ids:
+        if exercise_id not in new.exercise_ids:
+            lines.append(f"Removed {name[exercise_id]}")
+    kept_old = [e for e in old.exercise_ids if e in new.exercise_ids]
+    kept_new = [e for e in new.exercise_ids if e in old.exercise_ids]
+    if kept_old != kept_new:
+        lines.append("New order: " + ", ".join(name[e] for e in new.exercise_ids))
+    for item in new.items:
+        before = old.item(item.exercise_id)
+        if before is None:
+            continue
+        label = name[item.exercise_id]
+        if _dose_words(before.dosage) != _dose_words(item.dosage):
+            lines.append(f"{label}: {_dose_words(item.dosage)} (was {_dose_words(before.dosage)})")
+        if before.variant != item.variant:
+            variant = catalogue.get(item.exercise_id)
+            words = {
+                "easier": variant.easier.name,
+                "harder": variant.harder.name,
+                "standard": "the usual way",
+            }
+            lines.append(f"{label}: {words[item.variant]}")
+        if before.instruction != item.instruction:
+            lines.append(f"{label}: new instruction" if item.instruction else f"{label}: instruction removed")
+        if before.self_progress_limit != item.self_progress_limit:
+            limit = item.self_progress_limit
+            if limit is None:
+                lines.append(f"{label}: step ups wait for your physiotherapist")
+            else:
+                top = dataclasses.replace(
+                    item.dosage, sets=limit.max_sets, reps=limit.max_reps, hold_s=limit.max_hold_s
+                )
+                lines.append(f"{label}: you may accept step ups yourself, up to {_dose_words(top)}")
+    if (old.times_per_day, old.days_per_week) != (new.times_per_day, new.days_per_week):
+        lines.append(
+            f"{new.times_per_day} time{'s' if new.times_per_day != 1 else ''} a day, "
+            f"{new.days_per_week} day{'s' if new.days_per_week != 1 else ''} a week "
+            f"(was {old.times_per_day} and {old.days_per_week})"
+        )
+    old_start = old.prescription.start_date if old.prescription else None
+    new_start = new.prescription.start_date if new.prescription else None
+    if new_start is not None and new_start != old_start:
+        lines.append(f"Starts on {new_start.day} {new_start:%B %Y}")
+    return tuple(lines)

@@ -100,6 +100,8 @@ class Decision:
     basis_workout_id: int | None
     variant: str | None = None
     clinician_advice: str | None = None
+    # A step down because pain went above the acceptable limit: applied at once in clinic mode.
+    after_pain_above_limit: bool = False
 
 
 @cache
@@ -239,7 +241,8 @@ def decide_progression(
     limit = pain_model.acceptable_max
 
     why_down: str | None = None
-    if latest.pain_max is not None and latest.pain_max > limit:
+    above_limit = latest.pain_max is not None and latest.pain_max > limit
+    if above_limit:
         why_down = f"your pain reached {latest.pain_max}/10, above the limit of {limit}"
     elif latest.pain_next_morning is not None and not pain_settled(
         latest.pain_next_morning, latest.pain_before, pain_model
@@ -265,6 +268,7 @@ def decide_progression(
                 latest.workout_id,
                 variant=variant,
                 clinician_advice=clinician,
+                after_pain_above_limit=above_limit,
             )
         variable, new, words = step
         return Decision(
@@ -276,6 +280,7 @@ def decide_progression(
             f"Because {why_down}, we suggest an easier dose next time: {words}.",
             latest.workout_id,
             clinician_advice=clinician,
+            after_pain_above_limit=above_limit,
         )
 
     if latest.pain_next_morning is None:
@@ -342,9 +347,12 @@ def decide_progression(
 
 @dataclass(frozen=True)
 class ProposalRecord:
-    """A stored progress or regress suggestion and the person's answer.
+    """A stored progress or regress suggestion and the answer to it.
 
-    ``status`` is pending, accepted, declined or superseded (a newer suggestion replaced it).
+    ``status`` is pending, accepted, declined, superseded (a newer suggestion replaced it), changed
+    (a physiotherapist chose another dose) or applied (an easier dose after pain above the limit,
+    applied at once in clinic mode). ``decided_by_name`` and ``decision_reason`` say who answered
+    and why.
     """
 
     id: int
@@ -365,3 +373,5 @@ class ProposalRecord:
     variant: str | None = None
     clinician_advice: str | None = None
     responded_at: datetime | None = None
+    decided_by_name: str = ""
+    decision_reason: str | None = None

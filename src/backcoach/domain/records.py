@@ -21,9 +21,13 @@ __all__ = [
     "Adherence",
     "DoseChangeRecord",
     "ExercisePoint",
+    "FindingCount",
+    "MessageRecord",
     "NoteRecord",
     "PainMoment",
     "PainRecord",
+    "ProgramVersionRecord",
+    "ScheduleRecord",
     "SetRecord",
     "SetSource",
     "Side",
@@ -73,6 +77,8 @@ class SetRecord:
     source: str
     recorded_at: datetime
     client_id: str | None = None
+    # What the camera counted when it watched this set (``reps`` is what was kept, maybe corrected).
+    camera_reps: int | None = None
 
     @property
     def total_hold_s(self) -> float:
@@ -155,6 +161,8 @@ class DoseChangeRecord:
     previous_reps: int | None = None
     previous_hold_s: float | None = None
     previous_rest_s: float | None = None
+    # Who made or approved it (empty: the rules, accepted by the person themself in personal mode).
+    changed_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,3 +210,51 @@ class TodayView:
     @property
     def streak_days(self) -> int:
         return self.adherence.streak_days
+
+
+@dataclass(frozen=True)
+class ProgramVersionRecord:
+    """One version of a program: who changed it and when, and what changed (one line each)."""
+
+    id: int
+    program_id: int
+    version: int
+    changed_at: datetime
+    changed_by_id: int | None
+    changed_by_name: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """A message between a patient and their physiotherapist; ``read_at`` is when the other side read it."""
+
+    id: int
+    author_id: int | None
+    author_name: str
+    from_patient: bool
+    body: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FindingCount:
+    """In how many reps of one set the camera saw a form finding (``code``)."""
+
+    set_id: int
+    workout_id: int
+    exercise_id: str
+    code: str
+    reps: int
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ScheduleRecord:
+    """A questionnaire scheduled for a patient: once (``every_days`` None) or every so many days."""
+
+    instrument: str
+    every_days: int | None
+    start_date: date
+    set_by_id: int | None = None

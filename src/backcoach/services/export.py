@@ -39,13 +39,17 @@ EXPORT_VERSION = 2
 SECTIONS: Mapping[str, str] = {
     "programs": "programs",
     "program_exercises": "program_items",
+    "program_versions": "program_versions",
     "workouts": "workouts",
     "sets": "sets",
+    "camera_findings": "set_findings",
     "pain": "pain_ratings",
     "notes": "notes",
+    "messages": "messages",
     "dose_changes": "dose_changes",
     "dose_suggestions": "progression_proposals",
     "questionnaires": "questionnaire_responses",
+    "questionnaire_schedules": "questionnaire_schedules",
     "safety_screens": "red_flag_screens",
     "safety_rescreens": "rescreen_requests",
     "settings": "settings",
@@ -62,6 +66,7 @@ NOT_EXPORTED: Mapping[str, str] = {
     "login_attempts": "failed sign-ins counted per address for the rate limit, kept for minutes only",
     "live_connections": "camera connections open at this moment, gone when they close",
     "server_secrets": "the server's own key, about no one",
+    "program_templates": "a physiotherapist's own templates to start prescriptions from, about no patient",
 }
 # Account columns never exported, whoever asks.
 _SECRET_COLUMNS = frozenset({"password_hash"})

@@ -6,7 +6,8 @@ user and turns domain errors into ``NotFound`` / ``InvalidInput`` with one line 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from backcoach.domain.catalogue_loader import Catalogue, UnknownExercise
@@ -15,14 +16,16 @@ from backcoach.domain.programs import (
     DosageError,
     Program,
     ProgramError,
+    ProgramItem,
     build_program,
     change_dosage,
+    check_item,
     slugify,
     validate_dosage,
 )
 from backcoach.domain.records import DoseChangeRecord
 from backcoach.services.context import ACTIVE_PROGRAM_KEY, AppContext
-from backcoach.services.errors import InvalidInput, NotFound
+from backcoach.services.errors import InvalidInput, NotAllowed, NotFound
 from backcoach.store.repository import Repository
 
 __all__ = [
@@ -33,6 +36,7 @@ __all__ = [
     "dose_history",
     "get_program",
     "list_programs",
+    "save_own_program",
     "set_active_program",
     "set_dosage",
     "update_program",
@@ -84,6 +88,14 @@ def get_program(ctx: AppContext, slug: str) -> Program:
     return program
 
 
+def _own_choice(ctx: AppContext) -> None:
+    """In a clinic the physiotherapist prescribes: a patient does not make, change or switch programs
+    (they write to their physiotherapist instead). Staff and a personal install may."""
+    actor = ctx.actor
+    if ctx.settings.mode == "clinic" and actor is not None and not actor.is_staff:
+        raise NotAllowed("Your physiotherapist prescribes your program: write to them to change it.")
+
+
 def create_program(
     ctx: AppContext,
     name: str,
@@ -95,6 +107,7 @@ def create_program(
     description: str = "",
 ) -> Program:
     """A new program of the user's own. InvalidInput for a taken name or a bad dose."""
+    _own_choice(ctx)
     with domain_errors():
         program = build_program(
             name,
@@ -128,6 +141,7 @@ def update_program(
     ``doses`` replaces the dose of the exercises it names; exercises kept keep their dose.
     Dose changes are written to the dose history with the reason "changed by you".
     """
+    _own_choice(ctx)
     current = get_program(ctx, slug)
     ids = list(exercise_ids) if exercise_ids is not None else list(current.exercise_ids)
     merged: dict[str, Dosage] = {
@@ -161,12 +175,65 @@ def update_program(
     return program
 
 
+def save_own_program(
+    ctx: AppContext,
+    slug: str | None,
+    *,
+    name: str,
+    items: Sequence[ProgramItem],
+    times_per_day: int,
+    days_per_week: int,
+) -> Program:
+    """Make (``slug`` None) or change one of the person's own programs from the program editor: the
+    exercises in order, each with its dose (within the hard limits), version and a note to self.
+    Changed doses go into the dose history; a new program becomes the active one."""
+    _own_choice(ctx)
+    ids = [item.exercise_id for item in items]
+    with domain_errors():
+        built = build_program(
+            name,
+            ids,
+            ctx.catalogue,
+            doses={item.exercise_id: item.dosage for item in items},
+            times_per_day=times_per_day,
+            days_per_week=days_per_week,
+            slug=None if slug is None else slug,
+        )
+        for item in items:
+            check_item(item, ctx.catalogue, within_ranges=False)
+    program = dataclasses.replace(built, items=tuple(items))
+    if slug is None:
+        with ctx.repository() as repo:
+            if repo.program_exists(program.slug):
+                raise InvalidInput(f"There is already a program called {program.name}: choose another name.")
+            repo.save_program(program)
+            repo.set_setting(ACTIVE_PROGRAM_KEY, program.slug)
+        return get_program(ctx, program.slug)
+    current = get_program(ctx, slug)
+    if current.builtin or current.prescription is not None:
+        raise InvalidInput(f"{current.name} is not yours to change here.")
+    program = dataclasses.replace(program, description=current.description)
+    with ctx.repository() as repo:
+        for item in program.items:
+            old = current.dosage_for(item.exercise_id)
+            if old is not None and _dose_fields(old) != _dose_fields(item.dosage):
+                changed_by = ctx.actor.user_id if ctx.actor is not None else None
+                repo.set_item_dosage(
+                    slug, item.exercise_id, item.dosage, "changed by you", changed_by=changed_by
+                )
+        repo.save_program(program, previous_slug=slug)
+    return get_program(ctx, slug)
+
+
 def _dose_fields(dosage: Dosage) -> tuple[int, int, float, float]:
     return (dosage.sets, dosage.reps, float(dosage.hold_s), float(dosage.rest_s))
 
 
-def set_dosage(ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, reason: str) -> Program:
-    """Change one exercise's dose in a program (progression uses this), keeping the dose history."""
+def set_dosage(
+    ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, reason: str, *, by_rules: bool = False
+) -> Program:
+    """Change one exercise's dose in a program (progression uses this), keeping the dose history with
+    who made or approved the change (the acting person; nobody when ``by_rules`` applied it alone)."""
     program = get_program(ctx, slug)
     if program.dosage_for(exercise_id) is None:
         raise NotFound(f"the program {program.slug!r} has no exercise {exercise_id!r}")
@@ -175,7 +242,8 @@ def set_dosage(ctx: AppContext, slug: str, exercise_id: str, dosage: Dosage, rea
     if not reason.strip():
         raise InvalidInput("a dose change needs a reason")
     with ctx.repository() as repo:
-        repo.set_item_dosage(program.slug, exercise_id, dosage, reason.strip())
+        changed_by = None if by_rules or ctx.actor is None else ctx.actor.user_id
+        repo.set_item_dosage(program.slug, exercise_id, dosage, reason.strip(), changed_by=changed_by)
     return get_program(ctx, program.slug)
 
 
@@ -207,6 +275,7 @@ def active_program_in(repo: Repository, catalogue: Catalogue) -> Program:
 
 def set_active_program(ctx: AppContext, slug: str) -> Program:
     """Make ``slug`` the active program; NotFound for an unknown one."""
+    _own_choice(ctx)
     program = get_program(ctx, slug)
     with ctx.repository() as repo:
         repo.set_setting(ACTIVE_PROGRAM_KEY, program.slug)

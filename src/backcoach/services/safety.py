@@ -29,7 +29,7 @@ from backcoach.domain.redflags import (
 )
 from backcoach.services import audit
 from backcoach.services.context import AppContext
-from backcoach.services.errors import InvalidInput, SafetyStop
+from backcoach.services.errors import InvalidInput, NotAllowed, SafetyStop
 from backcoach.store.rows_safety import SafetyRepository
 
 __all__ = [
@@ -184,6 +184,8 @@ def confirm_cleared(ctx: AppContext, clinician: str, visit_date: date, note: str
     Returns how many stops were cleared; InvalidInput when there is nothing to clear or the
     clearance cannot stand (the message says why, in plain words).
     """
+    if ctx.settings.mode == "clinic" and (ctx.actor is None or not ctx.actor.is_staff):
+        raise NotAllowed("Your physiotherapist records the clearance, after they have checked you.")
     clean_note = " ".join(note.split())[:500] or None
     now = ctx.clock.now()
     with safety_repository(ctx) as srepo:

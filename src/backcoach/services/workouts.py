@@ -7,11 +7,12 @@ doubles a set. One workout is in progress at a time; starting again resumes it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from backcoach.domain.exercises import Dosage
-from backcoach.domain.programs import Program
+from backcoach.domain.programs import Program, ProgramItem
 from backcoach.domain.records import (
     PAIN_MOMENTS,
     PAIN_SCORE_RANGE,
@@ -50,7 +51,7 @@ __all__ = [
     "skipped_exercises",
     "start_workout",
     "stored_step",
-    "workout_doses",
+    "workout_items",
     "workout_plan",
 ]
 
@@ -142,11 +143,15 @@ def record_set(
     hold_s: float = 0.0,
     source: str = "manual",
     client_id: str | None = None,
+    camera_reps: int | None = None,
+    findings: Mapping[str, int] | None = None,
 ) -> SetRecord:
     """Store one set now. With a ``client_id`` already stored, that set is updated instead.
 
     ``reps`` counts movements (or holds); ``hold_s`` is the seconds held per hold. ``side`` is
-    left, right or None; ``source`` is timer, manual or camera.
+    left, right or None; ``source`` is timer, manual or camera. When the camera watched,
+    ``camera_reps`` is what it counted and ``findings`` in how many reps it saw each form finding
+    (by code), stored with the set in the same transaction.
     """
     _check_exercise(ctx, exercise_id)
     _whole(set_number, "set_number", 1, 100)
@@ -160,13 +165,19 @@ def record_set(
     if source not in SET_SOURCES:
         raise InvalidInput(f"source must be one of {', '.join(SET_SOURCES)} (got {source!r})")
     _check_client_id(client_id)
+    if camera_reps is not None:
+        _whole(camera_reps, "camera_reps", 0, 1000)
+    for code, count in (findings or {}).items():
+        if not isinstance(code, str) or not 0 < len(code) <= 50:
+            raise InvalidInput("a finding is a short code such as hips_low")
+        _whole(count, f"reps with {code}", 0, 1000)
     now = ctx.clock.now()
     for attempt in (1, 2):
         try:
             with ctx.repository() as repo:
                 if not repo.workout_exists(workout_id):
                     raise NotFound(f"no workout number {workout_id}")
-                return repo.upsert_set(
+                stored = repo.upsert_set(
                     workout_id,
                     exercise_id=exercise_id,
                     set_number=set_number,
@@ -176,7 +187,11 @@ def record_set(
                     source=source,
                     client_id=client_id,
                     recorded_at=now,
+                    camera_reps=camera_reps,
                 )
+                if findings is not None:
+                    repo.workspace.set_findings(stored.id, findings)
+                return stored
         except InvalidInput:
             # Two writers raced to insert the same client_id: the second time round it updates.
             if client_id is None or attempt == 2:
@@ -387,12 +402,17 @@ def workout_plan(ctx: AppContext, workout_id: int) -> tuple[Step, ...]:
     return plan_workout(_program_of(ctx, workout), ctx.catalogue, easier=workout.easier)
 
 
-def workout_doses(ctx: AppContext, workout_id: int) -> dict[str, Dosage]:
-    """Each exercise's dose in this workout (at its gentle end when the workout was eased)."""
+def workout_items(ctx: AppContext, workout_id: int) -> dict[str, ProgramItem]:
+    """Each exercise of this workout as its program has it: the dose (at its gentle end when the
+    workout was eased), the version and the physiotherapist's instruction."""
     workout = get_workout(ctx, workout_id)
     program = _program_of(ctx, workout)
-    ease = ease_dosage if workout.easier else (lambda dosage: dosage)
-    return {item.exercise_id: ease(item.dosage) for item in program.items}
+    return {
+        item.exercise_id: dataclasses.replace(item, dosage=ease_dosage(item.dosage))
+        if workout.easier
+        else item
+        for item in program.items
+    }
 
 
 def skipped_exercises(ctx: AppContext, workout: WorkoutRecord) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from backcoach.domain.accounts import UserRecord
 from backcoach.domain.catalogue_loader import Catalogue
 from backcoach.domain.exercises import Dosage
-from backcoach.domain.programs import Program, ProgramItem
+from backcoach.domain.programs import DoseLimit, Prescription, Program, ProgramItem
 from backcoach.domain.records import DoseChangeRecord, NoteRecord, PainRecord, SetRecord, WorkoutRecord
 from backcoach.store.base import Base, as_utc
 from backcoach.store.rows import (
@@ -37,6 +37,7 @@ from backcoach.store.rows import (
 from backcoach.store.rows_accounts import user_record
 from backcoach.store.rows_jobs import JobRepository
 from backcoach.store.rows_safety import SafetyRepository
+from backcoach.store.workspace import WorkspaceRepository
 
 __all__ = ["LOCAL_USER_NAME", "Repository", "as_utc", "ensure_local_user"]
 
@@ -72,6 +73,7 @@ def _set_record(row: SetRow) -> SetRecord:
         source=row.source,
         recorded_at=as_utc(row.recorded_at),
         client_id=row.client_id,
+        camera_reps=row.camera_reps,
     )
 
 
@@ -128,6 +130,11 @@ class Repository:
     def safety(self) -> SafetyRepository:
         """The safety rows (screens, re-screens, questionnaires, suggestions) on the same session."""
         return SafetyRepository(self.session, self.user_id)
+
+    @property
+    def workspace(self) -> WorkspaceRepository:
+        """Program versions, messages, camera findings and schedules, on the same session."""
+        return WorkspaceRepository(self.session, self.user_id)
 
     @property
     def jobs(self) -> JobRepository:
@@ -224,7 +231,21 @@ class Repository:
             dosage = dataclasses.replace(
                 base, sets=item.sets, reps=item.reps, hold_s=item.hold_s, rest_s=item.rest_s
             )
-            items.append(ProgramItem(item.exercise_id, dosage))
+            limit = None
+            if item.progress_max_sets is not None and item.progress_max_reps is not None:
+                limit = DoseLimit(
+                    item.progress_max_sets, item.progress_max_reps, item.progress_max_hold_s or 0.0
+                )
+            items.append(ProgramItem(item.exercise_id, dosage, item.variant, item.instruction or "", limit))
+        prescription = None
+        if row.prescribed_at is not None:
+            prescription = Prescription(
+                prescribed_by_id=row.prescribed_by,
+                prescribed_by_name=row.prescriber.name if row.prescriber is not None else "",
+                prescribed_at=as_utc(row.prescribed_at),
+                version=row.version,
+                start_date=row.start_date,
+            )
         return Program(
             slug=row.slug,
             name=row.name,
@@ -233,6 +254,7 @@ class Repository:
             times_per_day=row.times_per_day,
             days_per_week=row.days_per_week,
             builtin=row.builtin,
+            prescription=prescription,
         )
 
     def save_program_once(self, program: Program) -> None:
@@ -257,11 +279,15 @@ class Repository:
         row.times_per_day = program.times_per_day
         row.days_per_week = program.days_per_week
         row.updated_at = now
-        existing = {item.exercise_id: item for item in row.items}
+        if program.prescription is not None:
+            row.prescribed_by = program.prescription.prescribed_by_id
+            row.prescribed_at = program.prescription.prescribed_at
+            row.start_date = program.prescription.start_date
+            row.version = program.prescription.version
         row.items.clear()
         self.session.flush()  # delete old positions before new ones take them
         for position, item in enumerate(program.items):
-            old = existing.get(item.exercise_id)
+            limit = item.self_progress_limit
             row.items.append(
                 ProgramItemRow(
                     user_id=self.user_id,
@@ -271,10 +297,19 @@ class Repository:
                     reps=item.dosage.reps,
                     hold_s=float(item.dosage.hold_s),
                     rest_s=float(item.dosage.rest_s),
-                    variant=old.variant if old else "standard",
+                    variant=item.variant,
+                    instruction=item.instruction,
+                    progress_max_sets=limit.max_sets if limit else None,
+                    progress_max_reps=limit.max_reps if limit else None,
+                    progress_max_hold_s=float(limit.max_hold_s) if limit else None,
                 )
             )
         self.session.flush()
+
+    def program_id(self, slug: str) -> int | None:
+        return self.session.scalar(
+            select(ProgramRow.id).where(ProgramRow.user_id == self.user_id, ProgramRow.slug == slug)
+        )
 
     def set_program_description(self, slug: str, description: str) -> None:
         row = self.session.scalars(
@@ -292,7 +327,9 @@ class Repository:
         self.session.flush()
         return True
 
-    def set_item_dosage(self, slug: str, exercise_id: str, dosage: Dosage, reason: str) -> bool:
+    def set_item_dosage(
+        self, slug: str, exercise_id: str, dosage: Dosage, reason: str, *, changed_by: int | None = None
+    ) -> bool:
         """Change one exercise's dose in a program and write the change to the dose history."""
         row = self._program_row(slug)
         if row is None:
@@ -315,6 +352,7 @@ class Repository:
                 previous_reps=item.reps,
                 previous_hold_s=item.hold_s,
                 previous_rest_s=item.rest_s,
+                changed_by=changed_by,
             )
         )
         item.sets = dosage.sets
@@ -327,8 +365,9 @@ class Repository:
 
     def dose_changes(self, slug: str | None = None, exercise_id: str | None = None) -> list[DoseChangeRecord]:
         query = (
-            select(DoseChangeRow, ProgramRow.slug)
+            select(DoseChangeRow, ProgramRow.slug, UserRow.name)
             .join(ProgramRow, ProgramRow.id == DoseChangeRow.program_id)
+            .outerjoin(UserRow, UserRow.id == DoseChangeRow.changed_by)
             .where(DoseChangeRow.user_id == self.user_id)
             .order_by(DoseChangeRow.changed_at, DoseChangeRow.id)
         )
@@ -351,8 +390,9 @@ class Repository:
                 previous_reps=row.previous_reps,
                 previous_hold_s=row.previous_hold_s,
                 previous_rest_s=row.previous_rest_s,
+                changed_by_name=changed_by_name or "",
             )
-            for row, program_slug in self.session.execute(query)
+            for row, program_slug, changed_by_name in self.session.execute(query)
         ]
 
     # --- workouts ----------------------------------------------------------------------------
@@ -552,6 +592,7 @@ class Repository:
         source: str,
         client_id: str | None,
         recorded_at: datetime,
+        camera_reps: int | None = None,
     ) -> SetRecord:
         """Insert a set, or update the one with the same ``client_id`` (so a retry never doubles it)."""
         row = None
@@ -570,6 +611,8 @@ class Repository:
         row.hold_s = float(hold_s)
         row.source = source
         row.recorded_at = recorded_at
+        if camera_reps is not None:
+            row.camera_reps = camera_reps
         self.session.flush()
         return _set_record(row)
 

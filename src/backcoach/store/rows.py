@@ -7,11 +7,12 @@ Other modules may add rows in ``backcoach.store.rows_*`` (the migrations env imp
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -106,12 +107,20 @@ class ProgramRow(Base):
     days_per_week: Mapped[int] = mapped_column(Integer, default=7)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # A physiotherapist's prescription (clinic mode): who, when, which version, from which day.
+    prescribed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    prescribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     items: Mapped[list[ProgramItemRow]] = relationship(
         back_populates="program",
         order_by="ProgramItemRow.position",
         cascade="all, delete-orphan",
     )
+    prescriber: Mapped[UserRow | None] = relationship(foreign_keys=[prescribed_by], lazy="joined")
 
 
 class ProgramItemRow(Base):
@@ -137,6 +146,11 @@ class ProgramItemRow(Base):
     hold_s: Mapped[float] = mapped_column(Float, default=0.0)
     rest_s: Mapped[float] = mapped_column(Float, default=0.0)
     variant: Mapped[str] = mapped_column(String(20), default="standard")
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    # How far the person may accept step ups themselves; all three empty: the physiotherapist decides.
+    progress_max_sets: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    progress_max_reps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    progress_max_hold_s: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     program: Mapped[ProgramRow] = relationship(back_populates="items")
 
@@ -166,6 +180,8 @@ class DoseChangeRow(Base):
     previous_reps: Mapped[int | None] = mapped_column(Integer, nullable=True)
     previous_hold_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     previous_rest_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Who made or approved the change (the person, or their physiotherapist); empty for the rules alone.
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
 
 class WorkoutRow(Base):
@@ -224,6 +240,8 @@ class SetRow(Base):
     source: Mapped[str] = mapped_column(String(10))
     client_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # What the camera counted in this set, when it watched (``reps`` is what was kept, maybe corrected).
+    camera_reps: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PainRatingRow(Base):

@@ -128,7 +128,10 @@ class ProgressionProposalRow(Base):
     __tablename__ = "progression_proposals"
     __table_args__ = (
         CheckConstraint("action IN ('progress', 'regress')", name="action_known"),
-        CheckConstraint("status IN ('pending', 'accepted', 'declined', 'superseded')", name="status_known"),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'declined', 'superseded', 'changed', 'applied')",
+            name="status_known",
+        ),
         Index("ix_progression_proposals_user_exercise", "user_id", "program_slug", "exercise_id"),
     )
 
@@ -153,6 +156,9 @@ class ProgressionProposalRow(Base):
     clinician_advice: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Who answered (the person, or in clinic mode their physiotherapist) and why, in their words.
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 def _screen(row: RedFlagScreenRow, recorded_by: str | None = None) -> ScreenRecord:
@@ -196,7 +202,7 @@ def _response(row: QuestionnaireResponseRow) -> ResponseRecord:
     )
 
 
-def _proposal(row: ProgressionProposalRow) -> ProposalRecord:
+def _proposal(row: ProgressionProposalRow, decided_by_name: str | None = None) -> ProposalRecord:
     return ProposalRecord(
         id=row.id,
         program_slug=row.program_slug,
@@ -216,6 +222,8 @@ def _proposal(row: ProgressionProposalRow) -> ProposalRecord:
         variant=row.variant,
         clinician_advice=row.clinician_advice,
         responded_at=_utc_or_none(row.responded_at),
+        decided_by_name=decided_by_name or "",
+        decision_reason=row.decision_reason,
     )
 
 
@@ -420,29 +428,50 @@ class SafetyRepository:
     def proposals(
         self, *, program_slug: str | None = None, exercise_id: str | None = None, status: str | None = None
     ) -> list[ProposalRecord]:
-        query = select(ProgressionProposalRow).where(ProgressionProposalRow.user_id == self.user_id)
+        query = (
+            select(ProgressionProposalRow, UserRow.name)
+            .outerjoin(UserRow, UserRow.id == ProgressionProposalRow.decided_by)
+            .where(ProgressionProposalRow.user_id == self.user_id)
+        )
         if program_slug is not None:
             query = query.where(ProgressionProposalRow.program_slug == program_slug)
         if exercise_id is not None:
             query = query.where(ProgressionProposalRow.exercise_id == exercise_id)
         if status is not None:
             query = query.where(ProgressionProposalRow.status == status)
-        rows = self.session.scalars(
+        rows = self.session.execute(
             query.order_by(ProgressionProposalRow.decided_at, ProgressionProposalRow.id)
         )
-        return [_proposal(r) for r in rows]
+        return [_proposal(r, name) for r, name in rows]
 
     def get_proposal(self, proposal_id: int) -> ProposalRecord | None:
         row = self.session.get(ProgressionProposalRow, proposal_id)
         if row is None or row.user_id != self.user_id:
             return None
-        return _proposal(row)
+        return _proposal(row, self._name(row.decided_by))
 
-    def answer_proposal(self, proposal_id: int, status: str, responded_at: datetime) -> ProposalRecord | None:
+    def _name(self, user_id: int | None) -> str | None:
+        return (
+            None
+            if user_id is None
+            else self.session.scalar(select(UserRow.name).where(UserRow.id == user_id))
+        )
+
+    def answer_proposal(
+        self,
+        proposal_id: int,
+        status: str,
+        responded_at: datetime,
+        *,
+        decided_by: int | None = None,
+        reason: str | None = None,
+    ) -> ProposalRecord | None:
         row = self.session.get(ProgressionProposalRow, proposal_id)
         if row is None or row.user_id != self.user_id:
             return None
         row.status = status
         row.responded_at = responded_at
+        row.decided_by = decided_by
+        row.decision_reason = reason
         self.session.flush()
-        return _proposal(row)
+        return _proposal(row, self._name(decided_by))

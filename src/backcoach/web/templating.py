@@ -55,6 +55,8 @@ def _nav_context(request: Request) -> dict[str, Any]:
         items = ADMIN_NAV_ITEMS + STAFF_NAV_ITEMS
     elif actor.role == "physio":
         items = STAFF_NAV_ITEMS
+    elif getattr(getattr(request.app.state, "settings", None), "mode", "personal") == "clinic":
+        items = (*NAV_ITEMS[:4], ("/messages", "Messages"), *NAV_ITEMS[4:])
     else:
         items = NAV_ITEMS
     current = "/" if path == "/" else next((p for p, _ in items if p != "/" and path.startswith(p)), "")

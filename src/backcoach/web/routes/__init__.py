@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backcoach.web.routes import accounts, admin, api, clinic, meta, pages, safety, videos
+from backcoach.web.routes import accounts, admin, api, clinic, messages, meta, pages, safety, videos
 
 __all__ = ["ROUTERS"]
 
@@ -15,6 +15,7 @@ ROUTERS: list[APIRouter] = [
     accounts.router,
     pages.router,
     safety.router,
+    messages.router,
     clinic.router,
     admin.router,
     videos.router,

@@ -12,14 +12,24 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from backcoach.domain.exercises import describe_dose
 from backcoach.domain.pain import load_pain_model
 from backcoach.domain.programs import describe_length
+from backcoach.domain.questionnaires import load_instruments
 from backcoach.domain.workouts import Step
-from backcoach.services import catalogue, export, history, programs, safety, workouts
+from backcoach.services import (
+    catalogue,
+    export,
+    history,
+    prescriptions,
+    programs,
+    safety,
+    workouts,
+    workspace,
+)
 from backcoach.services.errors import InvalidInput, NotFound
 from backcoach.web.about import ABOUT_PAGES, about_page
 from backcoach.web.deps import (
@@ -33,7 +43,8 @@ from backcoach.web.deps import (
     home_for,
 )
 from backcoach.web.figures import render_figure
-from backcoach.web.idempotency import new_token
+from backcoach.web.idempotency import FormTokens, new_token
+from backcoach.web.program_editor import editor_rows, read_items
 from backcoach.web.safety_gate import gate_redirect, screen_url
 from backcoach.web.templating import STATIC_DIR, templates
 
@@ -102,6 +113,10 @@ def today_page(request: Request, person: PersonDep) -> Response:
             "screen_again": status.screened and status.rescreen is not None and status.open_stop is None,
             "screen_url": screen_url("/"),
             "length": describe_length(program, ctx.catalogue) if program is not None else None,
+            "program_update": _program_update(ctx, program),
+            "unread_messages": workspace.unread_count(ctx) if ctx.settings.mode == "clinic" else 0,
+            "scheduled_due": workspace.due_questionnaires(ctx, _local_today()),
+            "instrument_names": {k: v.name for k, v in load_instruments().items()},
             "form_token": new_token(),
             "pain_zones": _pain_zones(),
         },
@@ -132,6 +147,16 @@ def checkin(
         url = "/?notice=checkin"
     tokens.remember(client_id, url)
     return _redirect(url)
+
+
+def _program_update(ctx: Any, program: Any) -> Any:
+    """The newest version of a prescribed program made by someone else, for two weeks after it."""
+    if program is None or program.prescription is None:
+        return None
+    update = prescriptions.latest_update(ctx)
+    if update is None or update.changed_by_id == ctx.person_id:
+        return None
+    return update if ctx.clock.now() - update.changed_at <= timedelta(days=14) else None
 
 
 # --- Exercise library -----------------------------------------------------------------------------
@@ -253,6 +278,7 @@ def workout_page(
     if gate is not None:
         return _redirect(gate)
     plan = workouts.workout_plan(ctx, workout_id)
+    items = workouts.workout_items(ctx, workout_id)
     exercise_ids = list(dict.fromkeys(s.exercise_id for s in plan if s.exercise_id))
     exercises = [catalogue.get_exercise(ctx, eid) for eid in exercise_ids]
     player = {
@@ -267,7 +293,11 @@ def workout_page(
         "pain_after": workout.pain_at("after"),
         "pain_zones": _pain_zones(),
         "pain_acceptable_max": load_pain_model().acceptable_max,
-        "doses": {eid: describe_dose(d) for eid, d in workouts.workout_doses(ctx, workout_id).items()},
+        "doses": {eid: describe_dose(item.dosage) for eid, item in items.items()},
+        "instructions": {eid: item.instruction for eid, item in items.items() if item.instruction},
+        "variants": {
+            eid: _variant_words(ctx, item) for eid, item in items.items() if item.variant != "standard"
+        },
         "easier": workout.easier,
         "sets_stored": len(workout.sets),
         "api": f"/api/workouts/{workout.id}",
@@ -289,6 +319,12 @@ def workout_page(
             "live_pose_model": request.app.state.pose_model_url if settings.live_pose == "browser" else None,
         },
     )
+
+
+def _variant_words(ctx: Any, item: Any) -> str:
+    exercise = ctx.catalogue.get(item.exercise_id)
+    variant = exercise.easier if item.variant == "easier" else exercise.harder
+    return f"{variant.name}: {variant.description}"
 
 
 def _workout_summary(request: Request, ctx: CtxDep, workout: Any) -> Response:
@@ -400,6 +436,105 @@ def history_json(ctx: CtxDep) -> Response:
     )
 
 
+# --- Your own programs (the program editor, personal mode) ------------------------------------------
+
+
+def _own_editor(
+    request: Request,
+    ctx: Any,
+    *,
+    slug: str | None,
+    items: Any,
+    name: str,
+    schedule: tuple[int, int],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return _page(
+        request,
+        "program_edit.html",
+        {
+            "title": "Your program" if slug else "Make your own program",
+            "slug": slug,
+            "rows": editor_rows(ctx.catalogue, items, within_ranges=False),
+            "with_limits": False,
+            "name": name,
+            "times_per_day": schedule[0],
+            "days_per_week": schedule[1],
+            "error": error,
+            "form_token": new_token(),
+        },
+        status_code=status_code,
+    )
+
+
+def _own_program_allowed(ctx: Any) -> None:
+    if ctx.settings.mode == "clinic":
+        raise HTTPException(403, "Your physiotherapist prescribes your program: write to them to change it.")
+
+
+@router.get("/programs/new")
+def new_program_page(request: Request, ctx: CtxDep) -> Response:
+    _own_program_allowed(ctx)
+    return _own_editor(request, ctx, slug=None, items=(), name="", schedule=(1, 7))
+
+
+@router.get("/programs/{slug}/edit")
+def edit_program_page(request: Request, ctx: CtxDep, slug: Annotated[str, Path(max_length=80)]) -> Response:
+    _own_program_allowed(ctx)
+    program = programs.get_program(ctx, slug)
+    if program.builtin:
+        raise HTTPException(404, "The built-in programs stay as they are: make your own from one instead.")
+    schedule = (program.times_per_day, program.days_per_week)
+    return _own_editor(request, ctx, slug=slug, items=program.items, name=program.name, schedule=schedule)
+
+
+async def _save_own(request: Request, ctx: Any, tokens: FormTokens, slug: str | None) -> Response:
+    _own_program_allowed(ctx)
+    form = await request.form()
+    token = str(form.get("form_token", ""))[:64]
+    earlier = tokens.redirect_for(token)
+    if earlier:
+        return _redirect(earlier)
+    name = str(form.get("name", ""))[:80]
+    try:
+        schedule = (int(str(form.get("times_per_day", 1))), int(str(form.get("days_per_week", 7))))
+    except ValueError:
+        schedule = (1, 7)
+    items: Any = ()
+    try:
+        items = read_items(form, ctx.catalogue, with_limits=False)
+        saved = programs.save_own_program(
+            ctx, slug, name=name, items=items, times_per_day=schedule[0], days_per_week=schedule[1]
+        )
+    except (InvalidInput, NotFound) as exc:
+        return _own_editor(
+            request,
+            ctx,
+            slug=slug,
+            items=items,
+            name=name,
+            schedule=schedule,
+            error=str(exc),
+            status_code=422,
+        )
+    url = f"/settings?notice={'saved' if slug else 'created'}#program-{saved.slug}"
+    tokens.remember(token, url)
+    return _redirect(url)
+
+
+@router.post("/programs/new")
+async def new_program_save(request: Request, ctx: CtxDep, tokens: FormTokensDep) -> Response:
+    return await _save_own(request, ctx, tokens, None)
+
+
+@router.post("/programs/{slug}/edit")
+async def edit_program_save(
+    request: Request, ctx: CtxDep, tokens: FormTokensDep, slug: Annotated[str, Path(max_length=80)]
+) -> Response:
+    return await _save_own(request, ctx, tokens, slug)
+
+
 # --- About back pain ------------------------------------------------------------------------------
 
 
@@ -433,9 +568,7 @@ def settings_page(request: Request, ctx: CtxDep, settings: SettingsDep) -> Respo
             "programs": programs.list_programs(ctx),
             "lengths": {p.slug: describe_length(p, ctx.catalogue) for p in programs.list_programs(ctx)},
             "active": programs.active_program(ctx),
-            "exercises": catalogue.list_exercises(ctx),
             "voice_default": settings.voice,
-            "form_token": new_token(),
             "names": {e.id: e.name for e in catalogue.list_exercises(ctx)},
         },
     )
@@ -459,27 +592,3 @@ def settings_schedule(
     active = programs.active_program(ctx)
     programs.update_program(ctx, active.slug, times_per_day=times_per_day, days_per_week=days_per_week)
     return _redirect("/settings?notice=saved")
-
-
-@router.post("/settings/programs")
-def settings_new_program(
-    ctx: CtxDep,
-    tokens: FormTokensDep,
-    name: Annotated[str, Form(min_length=1, max_length=60)],
-    exercise_ids: Annotated[list[str] | None, Form()] = None,
-    times_per_day: Annotated[int, Form(ge=1, le=5)] = 1,
-    days_per_week: Annotated[int, Form(ge=1, le=7)] = 7,
-    form_token: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    earlier = tokens.redirect_for(form_token)
-    if earlier:
-        return _redirect(earlier)
-    if not exercise_ids:  # a group of checkboxes cannot be "required" in the browser
-        raise InvalidInput("Please tick at least one exercise for your program.")
-    program = programs.create_program(
-        ctx, name, exercise_ids, times_per_day=times_per_day, days_per_week=days_per_week
-    )
-    programs.set_active_program(ctx, program.slug)
-    url = "/settings?notice=created"
-    tokens.remember(form_token, url)
-    return _redirect(url)

@@ -338,7 +338,9 @@ def progress_page(request: Request, ctx: CtxDep) -> Response:
             "review": review,
             "names": names,
             "program_names": {p.slug: p.name for p in programs.list_programs(ctx)},
+            "may_answer": {p.id: progression.may_answer(ctx, p) for p in review.pending},
             "history": progression.list_proposals(ctx)[::-1][:20],
+            "dose_history": programs.dose_history(ctx, review.program.slug)[::-1][:30],
         },
     )
 

@@ -327,6 +327,12 @@
     var dose = $("step-dose");
     dose.hidden = !(s.kind === "intro" && data.doses && data.doses[s.exercise_id]);
     dose.textContent = dose.hidden ? "" : "Today: " + data.doses[s.exercise_id];
+    // The physiotherapist's own words for this exercise, and the version they chose, on its introduction.
+    var note = $("step-instruction");
+    var words = s.kind === "intro" ? [(data.variants || {})[s.exercise_id], (data.instructions || {})[s.exercise_id]] : [];
+    words = words.filter(Boolean);
+    note.hidden = !words.length;
+    note.textContent = words.join(" ");
     renderHowTo(ex);
     document.querySelectorAll("[data-figure-for]").forEach(function (f) {
       f.hidden = !(ex && f.getAttribute("data-figure-for") === ex.id && s.kind !== "rest");

@@ -1,7 +1,7 @@
 """Video analysis jobs.
 
-Revision ID: 0006_jobs
-Revises: 0005_accounts
+Revision ID: 0007_jobs
+Revises: 0006_workspace
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_jobs"
-down_revision: str | Sequence[str] | None = "0005_accounts"
+revision: str = "0007_jobs"
+down_revision: str | Sequence[str] | None = "0006_workspace"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
