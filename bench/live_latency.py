@@ -85,7 +85,7 @@ def _start_workout(data_dir: Path) -> int:
 
     ctx = open_app(Settings(data_dir=data_dir))
     try:
-        submit_screen(ctx, {question.id: False for question in screen_questions().questions})
+        submit_screen(ctx, {answer: False for answer in screen_questions().answer_ids})
         return start_workout(ctx).id
     finally:
         ctx.close()

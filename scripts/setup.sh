@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything backcoach needs into .venv (and, as root, the Debian packages),
-# then the pinned front-end libraries from npm. Safe to run again: it skips what is there.
+# Installs everything backcoach needs into .venv (and, as root, the Debian packages), builds
+# the browser's pose model from the mediapipe wheel, then the pinned front-end libraries from npm. Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,6 +49,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"
+fi
+
+# The browser's pose model, built from the models inside the mediapipe wheel (never downloaded,
+# never committed): served by the web app at /models/.
+model=build/models/pose_landmarker_full.task
+if [ ! -f "$model" ] || [ "$stamp" -nt "$model" ]; then
+  echo "setup: building the browser pose model ($model)"
+  .venv/bin/python -m backcoach.pose.task_model "$model" >/dev/null
 fi
 
 if [ -f package.json ]; then

@@ -1,7 +1,8 @@
 """Settings: read from the environment (prefix ``BACKCOACH_``) by entry points and passed down.
 
-Nothing to configure by default: SQLite in the user's data directory. A clinic points
-``BACKCOACH_DATABASE_URL`` at PostgreSQL.
+Nothing to configure by default: SQLite in the user's data directory (and a SQLite task queue
+beside it). A clinic points ``BACKCOACH_DATABASE_URL`` at PostgreSQL and ``BACKCOACH_REDIS_URL``
+at Redis.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ class Settings(BaseSettings):
     # How many times faster than real time workout timers run (50 = fifty times faster); for tests.
     clock_speed: float = 1.0
     max_ws_message_bytes: int = 2_000_000
+    # Where live camera pose runs: in the person's browser (the video never leaves the device;
+    # the server falls back to its own pose when the browser cannot run the model), or always
+    # on the server (the browser sends JPEG frames).
+    live_pose: Literal["browser", "server"] = "browser"
+    # The task queue for recorded videos: Redis (a clinic, workers on any machine, each started
+    # with ``backcoach worker``); unset, a SQLite queue file in the data directory, consumed by a
+    # worker that ``backcoach serve`` starts.
+    redis_url: str | None = None
+    # The largest video upload accepted, in megabytes.
+    max_upload_mb: int = 500
+    # A running job whose worker has not said it is alive for this long is given to another worker.
+    job_lease_s: float = 30.0
 
     # personal: one person on their own computer, no sign-in, loopback only.
     # clinic: accounts and roles (patients, physiotherapists, admins), sign-in on every page.
@@ -79,6 +92,13 @@ class Settings(BaseSettings):
     def _port_in_range(cls, value: int) -> int:
         if not 0 <= value <= 65535:
             raise ValueError("port must be between 0 and 65535")
+        return value
+
+    @field_validator("max_upload_mb", "job_lease_s")
+    @classmethod
+    def _above_zero(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be above 0")
         return value
 
     @field_validator("allowed_hosts", mode="before")

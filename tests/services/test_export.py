@@ -18,7 +18,7 @@ import pytest
 
 import backcoach.store
 from backcoach.config import Settings
-from backcoach.services import export, outcomes, programs, progression, safety, workouts
+from backcoach.services import export, jobs, outcomes, programs, progression, safety, workouts
 from backcoach.services.context import AppContext, open_app
 from backcoach.store.base import Base
 
@@ -74,6 +74,17 @@ def _one_of_everything(ctx: AppContext) -> None:
     assert bridge is not None
     programs.set_dosage(ctx, "daily-short", "bridge", bridge, "Changed by hand")
     assert progression.pending_proposals(ctx)
+    upload = jobs.new_upload_path(ctx, "bridge.mp4")
+    upload.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    jobs.submit_video(
+        ctx,
+        [].append,
+        upload_path=upload,
+        original_name="bridge.mp4",
+        size_bytes=12,
+        exercise_id="bridge",
+        keep_upload=True,
+    )
 
 
 def test_a_person_with_one_of_everything_finds_it_all_in_the_json(ctx: AppContext) -> None:
@@ -93,6 +104,7 @@ def test_a_person_with_one_of_everything_finds_it_all_in_the_json(ctx: AppContex
     assert [n["text"] for n in data["notes"]] == ["Stiff after gardening, ça va"]
     assert [(p["moment"], p["score"]) for p in data["pain"]] == [("before", 5), ("during", 8)]
     assert data["safety_rescreens"][0]["pain_score"] == 8
+    assert [(v["original_name"], v["status"]) for v in data["video_analyses"]] == [("bridge.mp4", "queued")]
     assert all("user_id" not in row for rows in (data[s] for s in export.SECTIONS) for row in rows)
     assert [e["action"] for e in data["access_log"]] == ["clearance", "export"]
     assert "password_hash" not in data["person"]

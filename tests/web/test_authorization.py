@@ -21,8 +21,9 @@ from starlette.routing import Mount
 from starlette.websockets import WebSocketDisconnect
 
 from backcoach.config import Settings
-from backcoach.services import accounts, safety, workouts
-from backcoach.web.app import create_app
+from backcoach.services import accounts, jobs, safety, workouts
+from backcoach.store.rows_jobs import JobRepository
+from backcoach.web.app import POSE_MODEL_URL, create_app
 
 ROLES = ("anonymous", "patient_a", "patient_b", "physio_of_a", "other_physio", "admin")
 
@@ -84,6 +85,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("GET", "/openapi.json"): ("signed_in", None),
     ("GET", "/docs"): ("signed_in", None),
     ("MOUNT", "/static"): ("public", None),
+    ("MOUNT", "/vendor/@mediapipe/tasks-vision"): ("public", None),
+    ("MOUNT", "/models"): ("public", None),
     ("MOUNT", "/vendor/plotly.js-dist-min"): ("public", None),
     ("MOUNT", "/vendor/swagger-ui-dist"): ("public", None),
     # --- accounts
@@ -175,6 +178,14 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {
     ("POST", "/safety/reminders"): ("patient", {"times": "08:00"}),
     ("GET", "/reminders.ics"): ("patient", None),
     ("WS", "/ws/live"): ("patient", None),
+    ("GET", "/videos"): ("patient", None),
+    ("POST", "/videos"): ("patient", {}),
+    ("GET", "/videos/{job_id}"): ("patient_own", None),
+    ("GET", "/api/videos/{job_id}"): ("patient_own", None),
+    ("GET", "/videos/{job_id}/progress"): ("patient_own", None),
+    ("GET", "/videos/{job_id}/annotated.webm"): ("patient_own", None),
+    ("GET", "/videos/{job_id}/trace"): ("patient_own", None),
+    ("POST", "/videos/{job_id}/delete"): ("patient_own", {}),
     ("GET", "/messages"): ("patient", None),
     ("POST", "/messages"): ("patient", {"body": "Hello"}),
     ("POST", "/messages/read"): ("patient", {"up_to": 1}),
@@ -245,6 +256,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
         workouts.finish_workout(a, workout.id)
         proposal = progression.list_proposals(a)[0]
         admin = ctx.acting(accounts.sign_in(ctx, "admin@clinic.example", PASSWORD).actor)
+        video = _analysed_video(a)
         values = {
             "workout_id": str(workout.id),
             "proposal_id": str(proposal.id),
@@ -256,8 +268,41 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient
             "patient_id": str(clinic.patient_a_id),
             "user_id": str(clinic.patient_a_id),
             "token": accounts.issue_reset(admin, clinic.patient_b_id),
+            "job_id": str(video),
         }
         yield client, clinic, values
+
+
+def _analysed_video(a: Any) -> int:
+    """A's video analysis, done, with its files (written here: what is checked is who may see them)."""
+    upload = jobs.new_upload_path(a, "bridge.mp4")
+    upload.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    job = jobs.submit_video(
+        a,
+        [].append,
+        upload_path=upload,
+        original_name="bridge.mp4",
+        size_bytes=12,
+        exercise_id="bridge",
+        keep_upload=False,
+    )
+    folder = upload.parent.parent / "videos" / str(job.id)
+    folder.mkdir(parents=True)
+    (folder / "annotated.webm").write_bytes(b"\x1a\x45\xdf\xa3")
+    (folder / "trace.jsonl").write_text('{"format": "backcoach.trace/1"}\n')
+    with a.session() as session:
+        claimed = JobRepository(session).claim(job.id, a.clock.now())
+        assert claimed is not None
+        JobRepository(session).finish(
+            job.id,
+            claimed.attempts,
+            a.clock.now(),
+            report={"frames": 1, "reps": {"both": 1}},
+            annotated_path=str(folder / "annotated.webm"),
+            trace_path=str(folder / "trace.jsonl"),
+            upload_path=None,
+        )
+    return job.id
 
 
 def _browser(client: TestClient, role: str) -> Browser:
@@ -297,7 +342,7 @@ def _call(
 ) -> tuple[int, str]:
     url = _fill(path, values)
     if method == "MOUNT":
-        file = {"/static": "/static/css/app.css"}.get(path, path + "/package.json")
+        file = {"/static": "/static/css/app.css", "/models": POSE_MODEL_URL}.get(path, path + "/package.json")
         answer = who.get(file)
         return answer.status_code, ""
     if method == "GET":

@@ -3,7 +3,9 @@
 Chromium's fake webcam plays a .y4m made here with ffmpeg from the real bridge clip
 (../shared/clips/dawi_bridge1_side.mp4, 3.0 s to 12.0 s: starts at the top, lowers, rests and
 rises once), and the page has to count exactly one bridge rep, show it in the player and store
-it. Without a camera the page explains why in plain words and the timer-only player works.
+it: with pose found in the browser (no request leaves the server's origin, the pose library's
+usage metrics are blocked), with a portrait camera, and with pose on the server. Without a
+camera the page explains why in plain words and the timer-only player works.
 """
 
 from __future__ import annotations
@@ -34,16 +36,26 @@ CLIP_LENGTH_S = 9.0
 COUNT_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="module")
-def bridge_y4m(clips_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _fake_camera(clips_dir: Path, out: Path, video_filter: str) -> Path:
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is not installed")
-    out = tmp_path_factory.mktemp("fake-camera") / "bridge.y4m"
     command = ["ffmpeg", "-v", "error", "-ss", f"{CLIP_START_S}", "-t", f"{CLIP_LENGTH_S}"]
-    command += ["-i", str(clips_dir / BRIDGE_CLIP), "-vf", "scale=640:360,fps=15", "-pix_fmt", "yuv420p"]
+    command += ["-i", str(clips_dir / BRIDGE_CLIP), "-vf", f"{video_filter},fps=15", "-pix_fmt", "yuv420p"]
     command += ["-f", "yuv4mpegpipe", "-y", str(out)]
     subprocess.run(command, check=True, timeout=120)
     return out
+
+
+@pytest.fixture(scope="module")
+def bridge_y4m(clips_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _fake_camera(clips_dir, tmp_path_factory.mktemp("fake-camera") / "bridge.y4m", "scale=640:360")
+
+
+@pytest.fixture(scope="module")
+def portrait_y4m(clips_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same bridge seen by a camera whose picture is taller than wide (640x800): a phone held upright."""
+    out = tmp_path_factory.mktemp("fake-camera") / "bridge-portrait.y4m"
+    return _fake_camera(clips_dir, out, "scale=640:360,pad=640:800:0:220")
 
 
 def _screenshot(page: Any, name: str) -> None:
@@ -89,36 +101,72 @@ def _open_bridge_set(page: Any, url: str, workout_id: int) -> None:
     assert page.locator("#count").inner_text() == "0"
 
 
-def test_live_camera_counts_one_bridge_rep(
-    launch_browser: Callable[..., Any], bridge_server: tuple[str, Path, int], bridge_y4m: Path
-) -> None:
-    url, data_dir, workout_id = bridge_server
+def _fake_camera_page(launch_browser: Callable[..., Any], y4m: Path) -> Any:
     browser = launch_browser(
         [
             "--use-fake-ui-for-media-stream",
             "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={bridge_y4m}",
+            f"--use-file-for-fake-video-capture={y4m}",
         ]
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    return browser.new_context(viewport={"width": 1280, "height": 900})
+
+
+def _count_first_rep(page: Any) -> list[str]:
+    """Turn the camera on and wait for the first counted rep; the player's and the camera's counts."""
+    page.click("#live-toggle")
+    page.wait_for_selector("#live-panel[data-camera='on']")
+    page.wait_for_function("() => window.backcoachLive.state.frames.replied > 0", timeout=60_000)
+    page.wait_for_function(
+        "() => document.getElementById('count').textContent !== '0'", timeout=COUNT_TIMEOUT_MS
+    )
+    counted: list[str] = page.evaluate(
+        "() => [document.getElementById('count').textContent,"
+        " document.getElementById('live-reps').dataset.reps]"
+    )
+    return counted
+
+
+def _stored_bridge_sets(data_dir: Path, workout_id: int) -> list[tuple[int, int, str]]:
+    ctx = open_app(Settings(data_dir=data_dir))
+    try:
+        return [
+            (s.set_number, s.reps, s.source)
+            for s in get_workout(ctx, workout_id).sets
+            if s.exercise_id == "bridge"
+        ]
+    finally:
+        ctx.close()
+
+
+def test_live_camera_counts_one_bridge_rep_with_pose_in_the_browser_and_nothing_leaves_the_origin(
+    launch_browser: Callable[..., Any], bridge_server: tuple[str, Path, int], bridge_y4m: Path
+) -> None:
+    url, data_dir, workout_id = bridge_server
+    context = _fake_camera_page(launch_browser, bridge_y4m)
     page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     try:
         _open_bridge_set(page, url, workout_id)
-        page.click("#live-toggle")
-        page.wait_for_selector("#live-panel[data-camera='on']")
-        # The skeleton comes back from the server: somebody is seen.
-        page.wait_for_function("() => window.backcoachLive.state.frames.replied > 0", timeout=60_000)
-        page.wait_for_function(
-            "() => document.getElementById('count').textContent !== '0'", timeout=COUNT_TIMEOUT_MS
+        page.evaluate(
+            "() => { window.blocked = []; document.addEventListener('securitypolicyviolation',"
+            " (e) => window.blocked.push([e.blockedURI, e.violatedDirective])); }"
         )
-        counted = page.evaluate(
-            "() => [document.getElementById('count').textContent,"
-            " document.getElementById('live-reps').dataset.reps]"
-        )
+        counted = _count_first_rep(page)
+        panel = page.locator("#live-panel")
+        # Pose ran here (MediaPipe Tasks on the CPU: WebGL is software in this browser), and the
+        # server got landmarks with the picture's size.
+        assert panel.get_attribute("data-pose-mode") == "browser"
+        assert panel.get_attribute("data-pose-delegate") == "CPU"
+        assert page.evaluate("() => window.backcoachLive.state.size") == [640, 360]
         _screenshot(page, "live_camera")
+        # Stopping the camera closes the model, and the library sends its usage metrics: blocked.
         page.click("#live-toggle")
+        page.wait_for_function("() => window.blocked.length > 0", timeout=10_000)
+        blocked = page.evaluate("() => window.blocked")
         assert counted == ["1", "1"]
-        assert page.locator("#live-panel").get_attribute("data-camera") == "off"
+        assert panel.get_attribute("data-camera") == "off"
         assert page.locator("#count").inner_text() == "1"
         # The person ends the set: the player saves it over the row the camera filled, not beside it.
         page.evaluate(
@@ -129,13 +177,66 @@ def test_live_camera_counts_one_bridge_rep(
         page.wait_for_function("() => window.setSaved === true", timeout=30_000)
     finally:
         context.close()
+    assert all(not uri.startswith(url) and directive.startswith("connect-src") for uri, directive in blocked)
+    # Every request the page made (page, scripts, WebAssembly, the model) went to the server itself.
+    assert any(u.endswith(".wasm") for u in requests) and any(u.endswith(".task") for u in requests)
+    assert [u for u in requests if not u.startswith(url + "/")] == []
+    assert _stored_bridge_sets(data_dir, workout_id) == [(1, 1, "camera")]
 
-    ctx = open_app(Settings(data_dir=data_dir))
+
+def test_a_portrait_camera_counts_the_same_rep(
+    launch_browser: Callable[..., Any],
+    start_server: Callable[..., str],
+    tmp_path_factory: pytest.TempPathFactory,
+    portrait_y4m: Path,
+) -> None:
+    data_dir = tmp_path_factory.mktemp("portrait-data")
+    workout_id = _bridge_workout(data_dir)
+    url = start_server(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="40")
+    context = _fake_camera_page(launch_browser, portrait_y4m)
+    page = context.new_page()
     try:
-        bridge_sets = [s for s in get_workout(ctx, workout_id).sets if s.exercise_id == "bridge"]
+        _open_bridge_set(page, url, workout_id)
+        counted = _count_first_rep(page)
+        size = page.evaluate("() => window.backcoachLive.state.size")
+        page.click("#live-toggle")
     finally:
-        ctx.close()
-    assert [(s.set_number, s.reps, s.source) for s in bridge_sets] == [(1, 1, "camera")]
+        context.close()
+    assert size == [640, 800]  # the camera's own shape, not cropped to the 640x360 asked for
+    assert counted == ["1", "1"]
+    assert _stored_bridge_sets(data_dir, workout_id) == [(1, 1, "camera")]
+
+
+def test_with_pose_on_the_server_the_camera_counts_one_bridge_rep(
+    launch_browser: Callable[..., Any],
+    start_server: Callable[..., str],
+    tmp_path_factory: pytest.TempPathFactory,
+    bridge_y4m: Path,
+) -> None:
+    data_dir = tmp_path_factory.mktemp("server-pose-data")
+    workout_id = _bridge_workout(data_dir)
+    url = start_server(
+        BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_CLOCK_SPEED="40", BACKCOACH_LIVE_POSE="server"
+    )
+    context = _fake_camera_page(launch_browser, bridge_y4m)
+    page = context.new_page()
+    try:
+        _open_bridge_set(page, url, workout_id)
+        counted = _count_first_rep(page)
+        mode = page.locator("#live-panel").get_attribute("data-pose-mode")
+        # The skeleton the server found is drawn over the video.
+        drawn = page.evaluate(
+            "() => { const c = document.getElementById('live-overlay');"
+            " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) { return true; } } return false; }"
+        )
+        page.click("#live-toggle")
+    finally:
+        context.close()
+    assert mode == "server"
+    assert counted == ["1", "1"]
+    assert drawn
+    assert _stored_bridge_sets(data_dir, workout_id) == [(1, 1, "camera")]
 
 
 @pytest.mark.parametrize(

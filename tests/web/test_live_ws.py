@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +29,21 @@ from backcoach.services.workouts import get_workout, start_workout
 from backcoach.web.app import create_app
 
 cv2 = pytest.importorskip("cv2")
+np = pytest.importorskip("numpy")
 
 BRIDGE_CLIP = "dawi_bridge1_side.mp4"
 BRIDGE_TRACE = "traces/dawi_bridge1_side.trace.jsonl"
 MAX_MESSAGE_BYTES = 300_000
 HEADER = struct.Struct(">II")
+SIZE = {"width": 640, "height": 360}
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path, max_ws_message_bytes=MAX_MESSAGE_BYTES)
+    # More cameras at once for one person than the default 2: the pose pool test opens several.
+    settings = Settings(
+        data_dir=tmp_path, max_ws_message_bytes=MAX_MESSAGE_BYTES, live_connections_per_user=8
+    )
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
@@ -109,7 +115,7 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
         for frame_id, frame in enumerate(frames):
             lm = None if frame.landmarks is None else frame.landmarks.tolist()
             ws.send_text(
-                json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm})
+                json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm, **SIZE})
             )
             reply = ws.receive_json()
             assert reply["type"] == "feedback" and reply["frame_id"] == frame_id, reply
@@ -124,11 +130,40 @@ def test_trace_landmarks_count_one_bridge_rep_and_store_it(
     assert _bridge_sets(client, workout_id) == [(1, "camera")]
 
 
+def _binary_landmarks(frame_id: int, t_ms: int, frame: Any, width: int = 640, height: int = 360) -> bytes:
+    """A landmarks frame as the browser sends it: header, "LM", size, 33 x 4 little-endian float32."""
+    head = HEADER.pack(frame_id, t_ms) + b"LM" + struct.pack(">HH", width, height)
+    if frame.landmarks is None:
+        return head
+    return head + np.asarray(frame.landmarks, dtype="<f4").tobytes()
+
+
+def test_binary_landmark_frames_from_the_browser_count_one_bridge_rep(
+    client: TestClient, workout_id: int, clips_dir: Path
+) -> None:
+    frames = read_trace(clips_dir / BRIDGE_TRACE)[1]
+    with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
+        _start(ws, workout_id, client_id="browser-set")
+        replies = []
+        for frame_id, frame in enumerate(frames, start=1):
+            ws.send_bytes(_binary_landmarks(frame_id, round(frame.t_ms) + 1, frame))
+            reply = ws.receive_json()
+            assert reply["type"] == "feedback" and reply["frame_id"] == frame_id, reply
+            replies.append(reply)
+    assert replies[-1]["reps"] == 1
+    assert sum(r["new_reps"] for r in replies) == 1
+    # The browser drew the skeleton itself: nothing of it comes back.
+    assert all(r["landmarks"] is None for r in replies)
+    assert _bridge_sets(client, workout_id) == [(1, "camera")]
+    # No camera picture came, so the server never loaded a pose estimator.
+    assert client.app.state.pose_pool.estimators == 0  # type: ignore[attr-defined]
+
+
 def test_real_jpeg_camera_frames_count_one_bridge_rep(
     client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]], tmp_path: Path
 ) -> None:
     with client.websocket_connect("ws://127.0.0.1/ws/live") as ws:
-        _start(ws, workout_id, frames="jpeg")
+        _start(ws, workout_id)
         replies = []
         for frame_id, (t_ms, jpeg) in enumerate(bridge_jpegs, start=1):
             ws.send_bytes(HEADER.pack(frame_id, t_ms) + jpeg)
@@ -143,7 +178,35 @@ def test_real_jpeg_camera_frames_count_one_bridge_rep(
     assert _bridge_sets(client, workout_id) == [(1, "camera")]
     # Frames are never written to disk: the data folder holds the database and nothing else.
     written = {p.name for p in tmp_path.rglob("*") if p.is_file()}
-    assert written <= {"backcoach.sqlite3", "backcoach.sqlite3-wal", "backcoach.sqlite3-shm"}
+    databases = {
+        f"{name}{end}" for name in ("backcoach.sqlite3", "queue.sqlite3") for end in ("", "-wal", "-shm")
+    }
+    assert written <= databases | {"backcoach.sqlite3.migrate-lock"}
+
+
+def test_cameras_share_a_few_pose_estimators_freed_when_the_last_one_closes(
+    client: TestClient, workout_id: int, bridge_jpegs: list[tuple[int, bytes]]
+) -> None:
+    pool = client.app.state.pose_pool  # type: ignore[attr-defined]
+    cameras = pool.size + 2
+    with ExitStack() as stack:
+        url = "ws://127.0.0.1/ws/live"
+        sockets = [stack.enter_context(client.websocket_connect(url)) for _ in range(cameras)]
+        for number, ws in enumerate(sockets, start=1):
+            _start(ws, workout_id, client_id=f"camera-{number}")
+        for frame_id, (t_ms, jpeg) in enumerate(bridge_jpegs[:6], start=1):
+            for ws in sockets:
+                ws.send_bytes(HEADER.pack(frame_id, t_ms) + jpeg)
+            for ws in sockets:
+                reply = ws.receive_json()
+                assert reply["type"] == "feedback" and reply["landmarks"] is not None, reply
+        assert pool.members == cameras
+        assert 1 <= pool.estimators <= pool.size
+    # The sockets are closed: their connections leave the pool, the last one frees the estimators.
+    deadline = time.monotonic() + 20
+    while (pool.members or pool.estimators) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (pool.members, pool.estimators) == (0, 0)
 
 
 def test_frames_sent_faster_than_pose_are_dropped_not_queued(
@@ -200,10 +263,21 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
         _expect_error(ws, "start", frame_id=1)
 
         _start(ws, workout_id)
-        ws.send_text(json.dumps({"type": "landmarks", "frame_id": 2, "t_ms": 5, "lm": [[0.1, 0.2]] * 33}))
+        ws.send_text(
+            json.dumps({"type": "landmarks", "frame_id": 2, "t_ms": 5, "lm": [[0.1, 0.2]] * 33, **SIZE})
+        )
         _expect_error(ws, "33 lists", frame_id=2)
-        ws.send_text(json.dumps({"type": "landmarks", "frame_id": 3, "t_ms": "soon", "lm": None}))
+        ws.send_text(json.dumps({"type": "landmarks", "frame_id": 3, "t_ms": "soon", "lm": None, **SIZE}))
         _expect_error(ws, "t_ms", frame_id=3)
+        ws.send_text(json.dumps({"type": "landmarks", "frame_id": 31, "t_ms": 6, "lm": None}))
+        _expect_error(ws, "width and height", frame_id=31)
+        ws.send_bytes(HEADER.pack(32, 7) + b"LM" + struct.pack(">HH", 640, 360) + b"\x00" * 100)
+        _expect_error(ws, "float32", frame_id=32)
+        ws.send_bytes(HEADER.pack(33, 8) + b"LM" + struct.pack(">HH", 0, 360))
+        _expect_error(ws, "width and height", frame_id=33)
+        nan = np.full((33, 4), np.nan, dtype="<f4").tobytes()
+        ws.send_bytes(HEADER.pack(34, 9) + b"LM" + struct.pack(">HH", 640, 360) + nan)
+        _expect_error(ws, "finite", frame_id=34)
         ws.send_bytes(HEADER.pack(4, 20) + b"\xff\xd8 this is not really a picture")
         _expect_error(ws, "JPEG", frame_id=4)
         ws.send_bytes(b"\x00\x01")
@@ -222,7 +296,9 @@ def test_bad_messages_get_an_error_and_the_workout_goes_on(
         for frame_id, frame in enumerate(frames[:5], start=7):
             lm = frame.landmarks.tolist() if frame.landmarks is not None else None
             ws.send_text(
-                json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": 100 + frame.t_ms, "lm": lm})
+                json.dumps(
+                    {"type": "landmarks", "frame_id": frame_id, "t_ms": 100 + frame.t_ms, "lm": lm, **SIZE}
+                )
             )
             assert ws.receive_json()["type"] == "feedback"
     assert get_workout(_ctx(client), workout_id).status == "in_progress"
@@ -279,7 +355,11 @@ def test_a_server_killed_mid_set_loses_no_counted_rep_and_the_set_carries_on(
             assert json.loads(ws.recv())["set"]["reps"] == 0
             for frame_id, frame in enumerate(frames):
                 lm = None if frame.landmarks is None else frame.landmarks.tolist()
-                ws.send(json.dumps({"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm}))
+                ws.send(
+                    json.dumps(
+                        {"type": "landmarks", "frame_id": frame_id, "t_ms": frame.t_ms, "lm": lm, **SIZE}
+                    )
+                )
                 if json.loads(ws.recv())["new_reps"]:
                     break
             else:

@@ -30,9 +30,9 @@ __all__ = ["register", "render_eval", "render_report"]
 
 def _catalogue_entry(exercise_id: str) -> Any | None:
     try:
-        from backcoach.domain.catalogue_loader import load_catalogue
+        from backcoach.domain.catalogue_loader import default_catalogue
 
-        return load_catalogue().get(exercise_id)
+        return default_catalogue().get(exercise_id)
     except Exception:  # the catalogue is optional here: the id is still a fine name
         return None
 

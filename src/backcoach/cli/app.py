@@ -19,6 +19,7 @@ from backcoach.cli import (
     safety_cmd,
     serve_cmd,
     users_cmd,
+    worker_cmd,
     workout_cmd,
 )
 from backcoach.services.errors import BackcoachError
@@ -42,6 +43,7 @@ for _module in (
     safety_cmd,
     serve_cmd,
     users_cmd,
+    worker_cmd,
 ):
     _module.register(app)
 

@@ -18,7 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from backcoach.cli.context import app_context
-from backcoach.domain.catalogue_loader import load_catalogue
+from backcoach.domain.catalogue_loader import default_catalogue
 from backcoach.domain.exercises import describe_dose
 from backcoach.domain.outcomes import OutcomeSeries
 from backcoach.domain.progression import ProposalRecord
@@ -244,7 +244,7 @@ def print_proposals(console: Console, proposals: list[ProposalRecord]) -> None:
     if not proposals:
         return
     console.print("[bold]Suggested changes to your doses[/bold] (accept or decline each):")
-    names = {exercise.id: exercise.name for exercise in load_catalogue()}
+    names = {exercise.id: exercise.name for exercise in default_catalogue()}
     for p in proposals:
         change = (
             f"try {p.variant}"

@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, fields
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "UnknownExercise",
+    "default_catalogue",
     "load_catalogue",
     "load_exercise_file",
 ]
@@ -144,6 +146,12 @@ class Catalogue:
 
     def __repr__(self) -> str:
         return f"Catalogue({', '.join(self.ids)})"
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    """The package's own catalogue, read and checked once per process (the files ship with it)."""
+    return load_catalogue()
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:

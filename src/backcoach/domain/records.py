@@ -34,6 +34,7 @@ __all__ = [
     "TodayView",
     "WorkoutRecord",
     "WorkoutStatus",
+    "timed_hold_s",
 ]
 
 WorkoutStatus = Literal["in_progress", "finished", "abandoned"]
@@ -46,6 +47,12 @@ SET_SOURCES: tuple[str, ...] = ("timer", "manual", "camera")
 PAIN_MOMENTS: tuple[str, ...] = ("before", "during", "after", "next_morning")
 SIDES: tuple[str, ...] = ("left", "right")
 PAIN_SCORE_RANGE: tuple[int, int] = (0, 10)
+
+
+def timed_hold_s(reps: int, hold_s: float, source: str) -> float:
+    """Seconds held in a set of ``reps`` holds of ``hold_s`` s each, as timed by the player or the
+    camera. A set counted by hand was not timed: its planned hold is not reported as time held."""
+    return 0.0 if source == "manual" else reps * hold_s
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,8 @@ class SetRecord:
 
     @property
     def total_hold_s(self) -> float:
-        """Seconds held in the set as timed by the player or the camera. A set counted by hand was
-        not timed: its planned hold is not reported as time held."""
-        return 0.0 if self.source == "manual" else self.reps * self.hold_s
+        """Seconds held in the set as timed by the player or the camera (see ``timed_hold_s``)."""
+        return timed_hold_s(self.reps, self.hold_s, self.source)
 
 
 @dataclass(frozen=True)

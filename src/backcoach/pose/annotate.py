@@ -119,12 +119,15 @@ def draw_overlay(image: Image, overlay: Overlay) -> None:
 
 
 class AnnotatedVideoWriter:
-    """An mp4 (mp4v) file being written, one annotated frame at a time. A context manager."""
+    """A video file being written, one annotated frame at a time: WebM (VP8) for a ``.webm`` path,
+    else mp4 (mp4v). A context manager."""
 
     def __init__(self, path: str | Path, fps: float, width: int, height: int) -> None:
         self.path = Path(path)
         self.size = (int(width), int(height))
-        fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
+        # WebM (VP8) plays in every browser; otherwise mp4 (MPEG-4 part 2) for desktop players.
+        codec = "VP80" if self.path.suffix.lower() == ".webm" else "mp4v"
+        fourcc = cv2.VideoWriter_fourcc(*codec)  # type: ignore[attr-defined]
         writer: Any = cv2.VideoWriter(str(self.path), fourcc, float(fps), self.size)
         if not writer.isOpened():
             writer.release()

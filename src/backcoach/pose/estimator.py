@@ -84,7 +84,12 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-def _make_pose(threads: int, min_detection_confidence: float, min_tracking_confidence: float) -> Any:
+def _make_pose(
+    threads: int,
+    min_detection_confidence: float,
+    min_tracking_confidence: float,
+    each_frame_alone: bool = False,
+) -> Any:
     import mediapipe as mp  # imported here: it takes a second to load
 
     solution: Any = mp.solutions.pose.Pose
@@ -106,9 +111,9 @@ def _make_pose(threads: int, min_detection_confidence: float, min_tracking_confi
     except (ImportError, AttributeError):  # another mediapipe: keep its own threading
         pass
     return solution(
-        static_image_mode=False,
+        static_image_mode=each_frame_alone,
         model_complexity=1,
-        smooth_landmarks=True,
+        smooth_landmarks=not each_frame_alone,
         enable_segmentation=False,
         min_detection_confidence=min_detection_confidence,
         min_tracking_confidence=min_tracking_confidence,
@@ -123,6 +128,10 @@ class PoseEstimator:
     the number of inference threads; by default the faster of one thread and one per core
     (at most 4) is found on the first frames, and the estimator falls back to one thread if
     the machine gets busy later (``threads`` says which is in use).
+
+    ``each_frame_alone`` finds the person afresh in every frame, with no tracking and no
+    smoothing from one frame to the next (the motion engine smooths anyway): slower per frame,
+    but frames of any stream may come in any order, so one estimator can serve many cameras.
     """
 
     def __init__(
@@ -131,9 +140,12 @@ class PoseEstimator:
         threads: int | None = None,
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
+        *,
+        each_frame_alone: bool = False,
     ) -> None:
         self._max_width_px = max_width_px
         self._confidences = (min_detection_confidence, min_tracking_confidence)
+        self._each_frame_alone = each_frame_alone
         choices = [threads] if threads is not None else sorted({default_pose_threads(), 1}, reverse=True)
         self._trackers: dict[int, Any] = {n: self._start_tracker(n) for n in choices}
         self._timings_s: dict[int, list[float]] = {n: [] for n in choices}
@@ -147,7 +159,7 @@ class PoseEstimator:
 
     def _start_tracker(self, threads: int) -> Any:
         with _native_stderr_silenced():
-            tracker = _make_pose(threads, *self._confidences)
+            tracker = _make_pose(threads, *self._confidences, self._each_frame_alone)
             # The graph loads its models in its own threads after starting, writing notes to
             # stderr as it goes; one blank frame waits for that (and finds nobody to track).
             tracker.process(np.zeros((64, 64, 3), dtype=np.uint8))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +20,22 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DEFAULT_FPS", "VideoError", "VideoInfo", "VideoReader", "open_video", "probe_video"]
+__all__ = [
+    "DECODE_AHEAD_FRAMES",
+    "DEFAULT_FPS",
+    "VIDEO_HEADER_BYTES",
+    "VIDEO_SUFFIXES",
+    "VideoError",
+    "VideoInfo",
+    "VideoReader",
+    "is_video_header",
+    "open_video",
+    "probe_video",
+]
 
 DEFAULT_FPS = 30.0
+# Frames decoded ahead of the pose (640x360: 0.7 MB each).
+DECODE_AHEAD_FRAMES = 32
 
 # FFmpeg's own log lines ("moov atom not found") would follow our one clear message on stderr.
 # OpenCV reads this once, when the first capture is opened; a person can still override it.
@@ -60,13 +75,23 @@ class VideoInfo:
         return self.frame_count / self.fps if self.fps > 0 else 0.0
 
 
+VIDEO_SUFFIXES = frozenset(_VIDEO_SUFFIXES)
+# Bytes enough to tell a video container by its start.
+VIDEO_HEADER_BYTES = 16
+
+
+def is_video_header(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a video container (mp4, mkv/webm, avi, ...)."""
+    return any(head[offset : offset + len(sig)] == sig for offset, sig in _VIDEO_SIGNATURES)
+
+
 def _looks_like_video(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(16)
+            head = handle.read(VIDEO_HEADER_BYTES)
     except OSError:
         return False
-    return any(head[offset : offset + len(sig)] == sig for offset, sig in _VIDEO_SIGNATURES)
+    return is_video_header(head)
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -118,10 +143,11 @@ class VideoReader:
     """An open video: ``info`` now, frames by iterating ``frames()`` (each (t_ms, BGR image)).
 
     Raises VideoError when the file cannot be opened or gives no frame. ``frames_read``
-    counts what was decoded so far.
+    counts what was decoded so far. ``start_frame`` seeks first (times still count from the
+    video's start).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, start_frame: int = 0) -> None:
         self.path = Path(path)
         _check_file(self.path)
         capture = cv2.VideoCapture(str(self.path))
@@ -129,6 +155,9 @@ class VideoReader:
             capture.release()
             raise _cannot_open(self.path)
         self._capture: Any = capture
+        if start_frame > 0:
+            capture.set(cv2.CAP_PROP_POS_FRAMES, start_frame)
+        self.start_frame = start_frame
         ok, first = capture.read()
         if not ok or first is None or first.size == 0:
             capture.release()
@@ -156,11 +185,51 @@ class VideoReader:
                 ok, image = self._capture.read()
                 if not ok or image is None:
                     return
-            yield self.frames_read * step_ms, image
+            yield (self.start_frame + self.frames_read) * step_ms, image
             self.frames_read += 1
 
     def __iter__(self) -> Iterator[tuple[float, npt.NDArray[np.uint8]]]:
         return self.frames()
+
+    def frames_ahead(
+        self, buffered: int = DECODE_AHEAD_FRAMES
+    ) -> Iterator[tuple[float, npt.NDArray[np.uint8]]]:
+        """:meth:`frames`, decoded by a thread of its own up to ``buffered`` frames ahead.
+
+        OpenCV decodes without holding Python's lock, so decoding runs on one core while the
+        caller finds the pose on another. Stopping early (``break``) stops the thread.
+        """
+        slots: queue.Queue[tuple[float, npt.NDArray[np.uint8]] | BaseException | None] = queue.Queue(buffered)
+        stop = threading.Event()
+
+        def decode() -> None:
+            try:
+                for item in self.frames():
+                    while not stop.is_set():
+                        try:
+                            slots.put(item, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                slots.put(None)
+            except BaseException as exc:  # handed to the reader, raised there
+                slots.put(exc)
+
+        thread = threading.Thread(target=decode, name="backcoach-decode", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = slots.get()
+                if item is None:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            thread.join()
 
     def close(self) -> None:
         self._capture.release()

@@ -188,10 +188,10 @@ def format_time_s(t_s: float) -> str:
 
 def _catalogue() -> Catalogue:
     """The exercise catalogue; a broken one is InvalidInput."""
-    from backcoach.domain.catalogue_loader import CatalogueError, load_catalogue
+    from backcoach.domain.catalogue_loader import CatalogueError, default_catalogue
 
     try:
-        return load_catalogue()
+        return default_catalogue()
     except CatalogueError as exc:
         raise InvalidInput(f"the exercise catalogue is broken: {exc}") from None
 
@@ -455,19 +455,15 @@ def read_video_frames(
 
     A video that ends early is read as far as it goes, with a note appended to ``notes``.
     """
-    from backcoach.pose import PoseEstimator, VideoError, open_video
+    from backcoach.pose import VideoError
+    from backcoach.pose.video_pose import estimate_video
 
     try:
-        with open_video(path) as reader:
-            info = reader.info
-            frames: list[PoseFrame] = []
-            with PoseEstimator() as estimator:
-                for t_ms, image in reader:
-                    frames.append(estimator.estimate(image, t_ms))
-                    if on_progress is not None:
-                        on_progress(len(frames), max(info.frame_count, len(frames)))
+        # On every core: the video in consecutive parts, each with its own decoder and tracker.
+        video = estimate_video(path, on_progress)
     except VideoError as exc:
         raise InvalidInput(str(exc)) from None
+    info, frames = video.info, video.frames
     if notes is not None and info.frame_count > len(frames) + 1:
         notes.append(
             f"the video ends early: {len(frames)} of its {info.frame_count} frames could be read "

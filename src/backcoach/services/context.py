@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from backcoach.config import Settings
 from backcoach.domain.accounts import Actor
-from backcoach.domain.catalogue_loader import Catalogue, CatalogueError, load_catalogue
+from backcoach.domain.catalogue_loader import Catalogue, CatalogueError, default_catalogue
 from backcoach.domain.programs import DAILY_SHORT_SLUG, builtin_programs
 from backcoach.services.errors import BackcoachError, InvalidInput, StorageUnavailable
 from backcoach.store.database import Database, DatabaseUnavailable, open_database
@@ -157,7 +157,7 @@ def open_app(settings: Settings, *, clock: Clock | None = None) -> AppContext:
     catalogue file (naming the file and the field).
     """
     try:
-        catalogue = load_catalogue()
+        catalogue = default_catalogue()
     except CatalogueError as exc:
         raise BackcoachError(f"the exercise catalogue is broken: {exc}") from None
     try:

@@ -2,11 +2,11 @@
 
 The export has one section per kind of record (``SECTIONS``), each a list of rows with every
 stored column, oldest first: programs and their exercises, workouts, sets, pain ratings, notes,
-dose changes and suggestions, questionnaires, safety screens with their clearances, re-screens and
-settings. The JSON document holds every section; the zip holds one CSV per section and a short
-README. ``NOT_EXPORTED`` names the tables that are not a person's records and says why; a test
-fails when a stored table is in neither, so nothing recorded is ever left out. The format is
-documented in docs/export.md.
+dose changes and suggestions, questionnaires, safety screens with their clearances, re-screens,
+settings and recorded-video analyses. The JSON document holds every section; the zip holds one
+CSV per section and a short README. ``NOT_EXPORTED`` names the tables that are not a person's
+records and says why; a test fails when a stored table is in neither, so nothing recorded is ever
+left out. The format is documented in docs/export.md.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ SECTIONS: Mapping[str, str] = {
     "safety_screens": "red_flag_screens",
     "safety_rescreens": "rescreen_requests",
     "settings": "settings",
+    "video_analyses": "video_jobs",
     "access_log": "audit_events",
 }
 
@@ -71,7 +72,7 @@ NOT_EXPORTED: Mapping[str, str] = {
 _SECRET_COLUMNS = frozenset({"password_hash"})
 
 # Columns stored as JSON text, exported as the structure they hold.
-_JSON_COLUMNS = frozenset({"answers"})
+_JSON_COLUMNS = frozenset({"answers", "report"})
 # Columns that only link a row to its owner: the whole export is one person's.
 _OWNER_COLUMNS = frozenset({"user_id"})
 

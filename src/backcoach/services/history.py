@@ -9,18 +9,30 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from backcoach.domain.records import Adherence, ExercisePoint, PainRecord, TodayView, WorkoutRecord
+from backcoach.domain.records import (
+    Adherence,
+    ExercisePoint,
+    PainRecord,
+    TodayView,
+    WorkoutRecord,
+    timed_hold_s,
+)
 from backcoach.services.context import AppContext
 from backcoach.services.errors import NotFound
-from backcoach.services.programs import active_program
-from backcoach.services.workouts import current_workout, next_step_index
+from backcoach.services.programs import active_program_in
+from backcoach.services.workouts import STALE_AFTER, next_step_index
+from backcoach.store.repository import Repository
 
 __all__ = [
     "adherence",
+    "all_exercise_series",
+    "count_done_workouts",
     "exercise_series",
+    "has_workouts",
     "list_workouts",
     "local_day",
     "morning_checkin_due",
+    "pain_points",
     "pain_series",
     "today_view",
     "workout_counts",
@@ -56,13 +68,19 @@ def list_workouts(
 def adherence(ctx: AppContext, today: date) -> Adherence:
     """The streak of days in a row with a workout (up to today, or yesterday while today is open)
     and the workouts done in the last seven days, against the active program's days per week."""
+    with ctx.repository() as repo:
+        return _adherence(repo, ctx, today)
+
+
+def _adherence(repo: Repository, ctx: AppContext, today: date) -> Adherence:
     try:
-        target = active_program(ctx).days_per_week
+        target = active_program_in(repo, ctx.catalogue).days_per_week
     except NotFound:
         target = 7
-    with ctx.repository() as repo:
-        workouts = repo.list_workouts(until=_day_start(today + timedelta(days=1)))
-    days = {local_day(w.started_at) for w in workouts if workout_counts(w)}
+    # Only when each counted workout started: a year of workouts is a year of times, not rows.
+    starts = repo.counted_workout_starts(until=_day_start(today + timedelta(days=1)))
+    started_on = [local_day(t) for t in starts]
+    days = set(started_on)
     done_today = today in days
     streak = 0
     day = today if done_today else today - timedelta(days=1)
@@ -70,13 +88,13 @@ def adherence(ctx: AppContext, today: date) -> Adherence:
         streak += 1
         day -= timedelta(days=1)
     week_start = today - timedelta(days=6)
-    last_week = [w for w in workouts if workout_counts(w) and week_start <= local_day(w.started_at) <= today]
+    last_week = [d for d in started_on if week_start <= d <= today]
     return Adherence(
         streak_days=streak,
         workouts_last_7_days=len(last_week),
         target_per_week=target,
         done_today=done_today,
-        days_done_last_7=len({local_day(w.started_at) for w in last_week}),
+        days_done_last_7=len(set(last_week)),
     )
 
 
@@ -86,6 +104,47 @@ def pain_series(ctx: AppContext, *, since: date | datetime | None = None) -> lis
         since = _day_start(since)
     with ctx.repository() as repo:
         return repo.list_pain(since=since)
+
+
+def has_workouts(ctx: AppContext) -> bool:
+    """Whether any workout was ever started (the first run has none)."""
+    with ctx.repository() as repo:
+        return repo.has_workouts()
+
+
+def count_done_workouts(ctx: AppContext) -> int:
+    """How many workouts count as done (finished, or with a set stored), counted by the database."""
+    with ctx.repository() as repo:
+        return repo.count_counted_workouts()
+
+
+def pain_points(ctx: AppContext) -> list[tuple[datetime, int, str]]:
+    """(taken at, score, moment) of every pain rating, oldest first: the pain chart's points."""
+    with ctx.repository() as repo:
+        return repo.pain_points()
+
+
+def all_exercise_series(ctx: AppContext) -> dict[str, list[ExercisePoint]]:
+    """``exercise_series`` of every exercise of the catalogue (in its order), summed by the database."""
+    with ctx.repository() as repo:
+        totals = repo.set_totals()
+    by_day: dict[str, dict[date, list[int | float]]] = {eid: {} for eid in ctx.catalogue.ids}
+    for exercise_id, started_at, source, sets, reps, reps_hold_s in totals:
+        days = by_day.get(exercise_id)
+        if days is None:
+            continue
+        day = days.setdefault(local_day(started_at), [0, 0, 0.0])
+        day[0] += sets
+        day[1] += reps
+        # the sets' holds together, timed (or not) by how they were counted
+        day[2] += timed_hold_s(1, reps_hold_s, source)
+    return {
+        eid: [
+            ExercisePoint(day=day, sets=int(n), total_reps=int(reps), total_hold_s=float(held))
+            for day, (n, reps, held) in sorted(days.items())
+        ]
+        for eid, days in by_day.items()
+    }
 
 
 def exercise_series(ctx: AppContext, exercise_id: str) -> list[ExercisePoint]:
@@ -111,13 +170,17 @@ def exercise_series(ctx: AppContext, exercise_id: str) -> list[ExercisePoint]:
 def morning_checkin_due(ctx: AppContext, today: date) -> WorkoutRecord | None:
     """The workout whose next-morning pain rating is due today: the last one finished yesterday
     (local time) when it has no next-morning rating yet."""
-    yesterday = today - timedelta(days=1)
     with ctx.repository() as repo:
-        workouts = repo.list_workouts(since=_day_start(yesterday), until=_day_start(today))
-        recent_pain = repo.list_pain(since=_day_start(yesterday))
+        return _morning_checkin_due(repo, today)
+
+
+def _morning_checkin_due(repo: Repository, today: date) -> WorkoutRecord | None:
+    yesterday = today - timedelta(days=1)
+    workouts = repo.list_workouts(since=_day_start(yesterday), until=_day_start(today))
     finished = [w for w in workouts if w.status == "finished" and w.sets]
     if not finished:
         return None
+    recent_pain = repo.list_pain(since=_day_start(yesterday))
     last = finished[0]  # newest first
     answered = any(
         p.moment == "next_morning" and (p.workout_id == last.id or local_day(p.taken_at) == today)
@@ -128,11 +191,19 @@ def morning_checkin_due(ctx: AppContext, today: date) -> WorkoutRecord | None:
 
 def today_view(ctx: AppContext, today: date) -> TodayView:
     """What to show first: the active program, today's workouts, the streak, a workout to resume,
-    and the next-morning pain check-in when it is due."""
+    and the next-morning pain check-in when it is due. One read of the database."""
     start = _day_start(today)
     with ctx.repository() as repo:
         todays = repo.list_workouts(since=start, until=start + timedelta(days=1))
-    resume = current_workout(ctx)
+        in_progress = repo.in_progress_workout()
+        program = active_program_in(repo, ctx.catalogue)
+        streak = _adherence(repo, ctx, today)
+        checkin = _morning_checkin_due(repo, today)
+    resume = (
+        in_progress
+        if in_progress is not None and ctx.clock.now() - in_progress.started_at <= STALE_AFTER
+        else None
+    )
     resume_index = None
     if resume is not None:
         try:
@@ -140,10 +211,10 @@ def today_view(ctx: AppContext, today: date) -> TodayView:
         except NotFound:  # its program was deleted: nothing to resume into
             resume = None
     return TodayView(
-        program=active_program(ctx),
-        adherence=adherence(ctx, today),
+        program=program,
+        adherence=streak,
         workouts_today=tuple(todays),
         current_workout=resume,
-        morning_checkin_due=morning_checkin_due(ctx, today),
+        morning_checkin_due=checkin,
         resume_step_index=resume_index,
     )

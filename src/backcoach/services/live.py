@@ -1,22 +1,23 @@
 """Live camera coaching: one :class:`LiveCoach` per camera connection.
 
-The coach turns each camera frame (JPEG bytes, or landmarks from a client that runs pose
-itself) into a :class:`LiveReply`: the skeleton to draw, the reps and hold seconds of the set
-being done, new cues in the catalogue's words and framing help. Every rep or hold is stored the
-moment it is counted, as one set row per step (``record_set`` with source ``camera`` and a
-stable ``client_id``), so a server killed mid-set loses nothing already counted; a new coach on
-the same set carries on from the stored numbers.
+The coach turns each pose frame (landmarks from the person's browser, which runs pose itself,
+or the pose the server's estimator pool found in a camera JPEG) into a :class:`LiveReply`:
+the reps and hold seconds of the set being done, new cues in the catalogue's words and
+framing help. Every rep or hold is stored the moment it is counted, as one set row per step
+(``record_set`` with source ``camera`` and a stable ``client_id``), so a server killed mid-set
+loses nothing already counted; a new coach on the same set carries on from the stored numbers.
 
-A coach is not thread-safe and does blocking work (pose, the database): the web layer calls it
-from one worker thread per connection. Frames are only held in memory, never written to disk.
+Analysing a frame (:meth:`LiveCoach.analyse`) does no I/O and costs about 0.1 ms, so the web
+layer runs it on its event loop; only the rare frame that changes what is stored needs
+:meth:`LiveCoach.store` (the database), which it runs in a thread. A coach is not thread-safe:
+one caller at a time. Frames are only held in memory, never written to disk.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,15 +30,17 @@ from backcoach.services.catalogue import get_exercise
 from backcoach.services.context import AppContext
 from backcoach.services.errors import InvalidInput
 from backcoach.services.safety import ensure_can_exercise
-from backcoach.services.workouts import get_workout, record_set
+from backcoach.services.workouts import record_set, stored_step
 
 __all__ = [
     "FRAMING_WORDS",
+    "MAX_IMAGE_SIDE_PX",
     "LiveCoach",
     "LiveCue",
     "LiveReply",
     "LiveSet",
     "camera_client_id",
+    "check_image_size",
     "parse_landmarks",
 ]
 
@@ -57,18 +60,23 @@ _ALREADY_IN_POSITION_MS = 500.0
 _CUE_COOLDOWN_MS = 5000.0
 
 
-class FrameEstimator(Protocol):
-    """What the coach needs from a pose estimator (``backcoach.pose.PoseEstimator``)."""
-
-    def estimate(self, image: Any, t_ms: float, *, bgr: bool = True) -> PoseFrame: ...
-
-    def close(self) -> None: ...
+# The largest camera image side a client may report (a 4K camera held either way).
+MAX_IMAGE_SIDE_PX = 4096
+_LANDMARKS_MESSAGE = f"lm must be null or {LANDMARK_COUNT} lists of 4 numbers"
 
 
-def _default_estimator() -> FrameEstimator:
-    from backcoach.pose.estimator import PoseEstimator  # loads MediaPipe: only when a JPEG arrives
+def _pixels(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_IMAGE_SIDE_PX:
+        raise InvalidInput(
+            f"width and height must be the camera image's size in pixels (1 to {MAX_IMAGE_SIDE_PX}):"
+            " every angle depends on it"
+        )
+    return value
 
-    return PoseEstimator()
+
+def check_image_size(width: object, height: object) -> tuple[int, int]:
+    """The camera image's (width, height) in pixels, which every angle needs; InvalidInput if unusable."""
+    return _pixels(width), _pixels(height)
 
 
 def camera_client_id(workout_id: int, exercise_id: str, set_number: int, side: str | None) -> str:
@@ -77,20 +85,21 @@ def camera_client_id(workout_id: int, exercise_id: str, set_number: int, side: s
 
 
 def parse_landmarks(raw: object) -> npt.NDArray[np.float64] | None:
-    """33 x [x, y, z, visibility] from JSON (or None for "no person"); InvalidInput otherwise."""
+    """33 x [x, y, z, visibility] from JSON (or None for "no person"); InvalidInput otherwise.
+
+    numpy checks the shape and the numbers in one pass (a Python loop over the 132 values
+    cost more than the analyser itself).
+    """
     if raw is None:
         return None
-    message = f"lm must be null or {LANDMARK_COUNT} lists of 4 numbers"
     if not isinstance(raw, list) or len(raw) != LANDMARK_COUNT:
-        raise InvalidInput(message)
-    for row in raw:
-        if not isinstance(row, list) or len(row) != 4:
-            raise InvalidInput(message)
-        if any(isinstance(v, bool) or not isinstance(v, int | float) for v in row):
-            raise InvalidInput(message)
-    points = np.asarray(raw, dtype=np.float64)
-    if not np.all(np.isfinite(points)):
-        raise InvalidInput(message)
+        raise InvalidInput(_LANDMARKS_MESSAGE)
+    try:
+        points = np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError):  # text, null or a ragged row among the numbers
+        raise InvalidInput(_LANDMARKS_MESSAGE) from None
+    if points.shape != (LANDMARK_COUNT, 4) or not np.isfinite(points).all():
+        raise InvalidInput(_LANDMARKS_MESSAGE)
     return points
 
 
@@ -218,15 +227,8 @@ class LiveCoach:
     moved on (stop, or a new start), the set's final numbers are the player's.
     """
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        *,
-        estimator_factory: Callable[[], FrameEstimator] = _default_estimator,
-    ) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         self._ctx = ctx
-        self._estimator_factory = estimator_factory
-        self._estimator: FrameEstimator | None = None
         self._set: LiveSet | None = None
         self._exercise: Exercise | None = None
         self._analyser: Analyser | None = None
@@ -239,6 +241,8 @@ class LiveCoach:
         self._latest: tuple[int, float, float] = (0, 0.0, 0.0)
         self._last_hold_store_ms = -math.inf
         self._cue_last_ms: dict[str, float] = {}
+        # (reps, hold seconds per hold, total seconds held) that analyse() found worth storing
+        self._due: tuple[int, float, float] | None = None
 
     @property
     def current_set(self) -> LiveSet | None:
@@ -271,11 +275,10 @@ class LiveCoach:
         exercise = get_exercise(self._ctx, exercise_id)
         # A red flag raised mid-workout (pain spreading down a leg...) stops the camera coach too.
         ensure_can_exercise(self._ctx)
-        workout = get_workout(self._ctx, workout_id)
-        if workout.status != "in_progress":
-            raise InvalidInput("this workout is already over: start or resume one to use the camera")
         row_id = client_id or camera_client_id(workout_id, exercise.id, set_number, side)
-        stored = next((s for s in workout.sets if s.client_id == row_id), None)
+        status, stored = stored_step(self._ctx, workout_id, row_id)
+        if status != "in_progress":
+            raise InvalidInput("this workout is already over: start or resume one to use the camera")
         self._base_reps = stored.reps if stored else 0
         self._base_hold_total_s = stored.total_hold_s if stored else 0.0
         self._exercise = exercise
@@ -286,6 +289,7 @@ class LiveCoach:
         self._latest = (self._base_reps, stored.hold_s if stored else 0.0, self._base_hold_total_s)
         self._last_hold_store_ms = -math.inf
         self._cue_last_ms = {}
+        self._due = None
         self._set = LiveSet(
             workout_id=workout_id,
             exercise_id=exercise.id,
@@ -307,46 +311,54 @@ class LiveCoach:
         self._set = None
         self._analyser = None
         self._exercise = None
+        self._due = None
         return finished
 
-    def warm_up(self) -> None:
-        """Load the pose model now (a second or so) rather than on the first camera frame."""
-        if self._estimator is None:
-            self._estimator = self._estimator_factory()
-
     def close(self) -> None:
-        """The connection went away mid-step: store an open hold's last seconds, free the pose model."""
+        """The connection went away mid-step: store what is due and an open hold's last seconds."""
+        self.store()
         self._finish_open_hold()
         self.stop()
-        if self._estimator is not None:
-            self._estimator.close()
-            self._estimator = None
 
     # ---- frames -----------------------------------------------------------------------
 
-    def handle_jpeg(self, data: bytes, t_ms: float, frame_id: int | None = None) -> LiveReply:
-        """Run pose on one JPEG camera frame (kept in memory only), then :meth:`handle_frame`."""
-        from backcoach.pose.jpeg import ImageError, decode_jpeg
-
-        self._require_set()
-        try:
-            image = decode_jpeg(data)
-        except ImageError as exc:
-            raise InvalidInput(str(exc)) from None
-        self.warm_up()
-        assert self._estimator is not None
-        frame = self._estimator.estimate(image, t_ms)
-        return self.handle_frame(frame, frame_id)
-
     def handle_landmarks(
-        self, lm: object, t_ms: float, frame_id: int | None = None, width: int = 640, height: int = 360
+        self, lm: object, t_ms: float, frame_id: int | None = None, *, width: int, height: int
     ) -> LiveReply:
-        """A frame whose pose the client found itself (or a recorded trace)."""
+        """A frame whose pose the client found itself (or a recorded trace), on an image of
+        ``width`` x ``height`` pixels (landmarks are fractions of it: the angles need its shape)."""
         self._require_set()
+        width, height = check_image_size(width, height)
         return self.handle_frame(PoseFrame(float(t_ms), parse_landmarks(lm), width, height), frame_id)
 
     def handle_frame(self, frame: PoseFrame, frame_id: int | None = None) -> LiveReply:
         """Analyse one pose frame, store any new rep or hold, and say what to show."""
+        reply = self.analyse(frame, frame_id)
+        self.store()
+        return reply
+
+    @property
+    def store_due(self) -> bool:
+        """The last analysed frame changed what is stored: call :meth:`store` before replying."""
+        return self._due is not None
+
+    def store(self) -> None:
+        """Write what the last analysed frame counted (a new rep or hold, a hold's seconds); blocking."""
+        if self._due is None or self._set is None:
+            return
+        reps, per_hold_s, total_hold_s = self._due
+        self._write(reps, per_hold_s)
+        self._last_stored = (reps, total_hold_s)
+        self._due = None
+
+    def analyse(
+        self, frame: PoseFrame, frame_id: int | None = None, *, echo_landmarks: bool = False
+    ) -> LiveReply:
+        """Analyse one pose frame and say what to show; no I/O (see :meth:`store`).
+
+        ``echo_landmarks`` puts the skeleton in the reply, for a client that did not find
+        the pose itself. ``stored`` in the reply means :meth:`store` has something to write.
+        """
         live_set = self._require_set()
         assert self._analyser is not None and self._exercise is not None
         if not math.isfinite(frame.t_ms) or frame.t_ms <= self._last_t_ms:
@@ -359,7 +371,7 @@ class LiveCoach:
         feedback = self._analyser.update(PoseFrame(rel_ms, frame.landmarks, frame.width, frame.height))
         reps, set_hold_s, total_hold_s, open_hold = self._set_numbers(feedback, live_set)
         self._latest = (reps, set_hold_s, total_hold_s)
-        stored = self._store_if_changed(reps, set_hold_s, total_hold_s, open_hold is not None, rel_ms)
+        stored = self._mark_if_changed(reps, set_hold_s, total_hold_s, open_hold is not None, rel_ms)
         hold_now = open_hold.held_s(rel_ms) if open_hold is not None else 0.0
         closed = [h for h in self._side_holds(feedback, live_set) if h.end_ms is not None]
         hold_ended_s = closed[-1].held_s(rel_ms) if feedback.hold_ended and closed else None
@@ -379,7 +391,7 @@ class LiveCoach:
             confidence=feedback.confidence,
             camera_counts=feedback.camera_counts,
             stored=stored,
-            landmarks=_skeleton(frame),
+            landmarks=_skeleton(frame) if echo_landmarks else None,
             reps_by_side=dict(feedback.reps),
             hold_ended_s=hold_ended_s,
         )
@@ -430,17 +442,17 @@ class LiveCoach:
         per_hold_s = total_s / count if count and total_s else 0.0
         return count, per_hold_s, total_s, open_hold
 
-    def _store_if_changed(
+    def _mark_if_changed(
         self, reps: int, per_hold_s: float, total_hold_s: float, holding: bool, rel_ms: float
     ) -> bool:
-        last_reps, last_total_s = self._last_stored
+        """Note the numbers for :meth:`store` when they moved enough to be worth a write."""
+        last_reps, last_total_s = self._due[0::2] if self._due is not None else self._last_stored
         if reps == last_reps and abs(total_hold_s - last_total_s) < 0.05:
-            return False
+            return self._due is not None
         # An open hold's growing seconds are stored once a second, a new rep or hold at once.
         if reps == last_reps and holding and rel_ms - self._last_hold_store_ms < _HOLD_STORE_EVERY_MS:
-            return False
-        self._write(reps, per_hold_s)
-        self._last_stored = (reps, total_hold_s)
+            return self._due is not None
+        self._due = (reps, per_hold_s, total_hold_s)
         self._last_hold_store_ms = rel_ms
         return True
 

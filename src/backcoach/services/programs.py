@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from backcoach.domain.catalogue_loader import UnknownExercise
+from backcoach.domain.catalogue_loader import Catalogue, UnknownExercise
 from backcoach.domain.exercises import Dosage
 from backcoach.domain.programs import (
     DosageError,
@@ -26,9 +26,11 @@ from backcoach.domain.programs import (
 from backcoach.domain.records import DoseChangeRecord
 from backcoach.services.context import ACTIVE_PROGRAM_KEY, AppContext
 from backcoach.services.errors import InvalidInput, NotAllowed, NotFound
+from backcoach.store.repository import Repository
 
 __all__ = [
     "active_program",
+    "active_program_in",
     "adjusted_dosage",
     "create_program",
     "dose_history",
@@ -256,13 +258,18 @@ def dose_history(
 def active_program(ctx: AppContext) -> Program:
     """The program ``backcoach workout`` and the Today page use when none is named."""
     with ctx.repository() as repo:
-        slug = repo.get_setting(ACTIVE_PROGRAM_KEY)
-        program = repo.get_program(slug, ctx.catalogue) if slug else None
-        if program is None:
-            programs = repo.list_programs(ctx.catalogue)
-            if not programs:
-                raise NotFound("there are no programs yet")
-            program = programs[0]
+        return active_program_in(repo, ctx.catalogue)
+
+
+def active_program_in(repo: Repository, catalogue: Catalogue) -> Program:
+    """``active_program`` within a use case's own session (for a view reading several things at once)."""
+    slug = repo.get_setting(ACTIVE_PROGRAM_KEY)
+    program = repo.get_program(slug, catalogue) if slug else None
+    if program is None:
+        programs = repo.list_programs(catalogue)
+        if not programs:
+            raise NotFound("there are no programs yet")
+        program = programs[0]
     return program
 
 

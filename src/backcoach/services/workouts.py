@@ -50,6 +50,7 @@ __all__ = [
     "set_key",
     "skipped_exercises",
     "start_workout",
+    "stored_step",
     "workout_items",
     "workout_plan",
 ]
@@ -196,6 +197,19 @@ def record_set(
             if client_id is None or attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def stored_step(ctx: AppContext, workout_id: int, client_id: str) -> tuple[str, SetRecord | None]:
+    """The workout's status and the set stored under ``client_id`` (None yet), in one short read.
+
+    What the live camera needs at each step, without loading the whole workout. NotFound when
+    there is no such workout.
+    """
+    with ctx.repository() as repo:
+        status = repo.workout_status(workout_id)
+        if status is None:
+            raise NotFound(f"no workout number {workout_id}")
+        return status, repo.set_by_client_id(workout_id, client_id)
 
 
 def log_set(

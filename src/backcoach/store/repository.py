@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, func, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -35,6 +35,7 @@ from backcoach.store.rows import (
     utc_now,
 )
 from backcoach.store.rows_accounts import user_record
+from backcoach.store.rows_jobs import JobRepository
 from backcoach.store.rows_safety import SafetyRepository
 from backcoach.store.workspace import WorkspaceRepository
 
@@ -74,6 +75,17 @@ def _set_record(row: SetRow) -> SetRecord:
         client_id=row.client_id,
         camera_reps=row.camera_reps,
     )
+
+
+def _read_time(column: Any) -> Any:
+    """A time column read as the driver gives it, for queries of hundreds of rows: SQLite's text is
+    parsed by ``_time_value`` in C, many times faster than the ORM's own parsing of each value."""
+    return type_coerce(column, String)
+
+
+def _time_value(value: datetime | str) -> datetime:
+    """A time read with ``_read_time``: a datetime (PostgreSQL) or ISO text (SQLite), as UTC."""
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
 
 
 def _pain_record(row: PainRatingRow) -> PainRecord:
@@ -123,6 +135,11 @@ class Repository:
     def workspace(self) -> WorkspaceRepository:
         """Program versions, messages, camera findings and schedules, on the same session."""
         return WorkspaceRepository(self.session, self.user_id)
+
+    @property
+    def jobs(self) -> JobRepository:
+        """The video analysis jobs, in this session."""
+        return JobRepository(self.session)
 
     # --- the whole record, table by table (the export) ---------------------------------------
 
@@ -380,19 +397,34 @@ class Repository:
 
     # --- workouts ----------------------------------------------------------------------------
 
-    def _workout_row(self, workout_id: int) -> WorkoutRow | None:
-        return self.session.scalars(
-            select(WorkoutRow)
-            .where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
-            .options(
+    def _workout_row(self, workout_id: int, *, with_rows: bool = True) -> WorkoutRow | None:
+        query = select(WorkoutRow).where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
+        if with_rows:
+            query = query.options(
                 selectinload(WorkoutRow.sets),
                 selectinload(WorkoutRow.pain_ratings),
                 selectinload(WorkoutRow.notes),
             )
+        return self.session.scalars(query).first()
+
+    def workout_status(self, workout_id: int) -> str | None:
+        """The workout's status (None when there is no such workout), without loading its rows."""
+        status: str | None = self.session.scalars(
+            select(WorkoutRow.status).where(WorkoutRow.user_id == self.user_id, WorkoutRow.id == workout_id)
         ).first()
+        return status
 
     def workout_exists(self, workout_id: int) -> bool:
-        return self._workout_row(workout_id) is not None
+        return self.workout_status(workout_id) is not None
+
+    def set_by_client_id(self, workout_id: int, client_id: str) -> SetRecord | None:
+        """The set of this workout stored under ``client_id``, if any."""
+        row = self.session.scalars(
+            select(SetRow).where(
+                SetRow.user_id == self.user_id, SetRow.workout_id == workout_id, SetRow.client_id == client_id
+            )
+        ).first()
+        return _set_record(row) if row is not None else None
 
     def get_workout(self, workout_id: int) -> WorkoutRecord | None:
         row = self._workout_row(workout_id)
@@ -439,7 +471,7 @@ class Repository:
         return True
 
     def set_workout_status(self, workout_id: int, status: str, finished_at: datetime | None) -> bool:
-        row = self._workout_row(workout_id)
+        row = self._workout_row(workout_id, with_rows=False)
         if row is None:
             return False
         row.status = status
@@ -483,6 +515,58 @@ class Repository:
         if limit is not None:
             query = query.limit(limit)
         return [_workout_record(row) for row in self.session.scalars(query)]
+
+    def _counts(self) -> Any:
+        """Whether a workout counts as done: finished, or with at least one set stored (in SQL)."""
+        has_set = select(SetRow.id).where(SetRow.workout_id == WorkoutRow.id).exists()
+        return or_(WorkoutRow.status == "finished", has_set)
+
+    def counted_workout_starts(self, *, until: datetime | None = None) -> list[datetime]:
+        """When each workout that counts as done started, newest first, without loading any rows."""
+        query = select(_read_time(WorkoutRow.started_at)).where(
+            WorkoutRow.user_id == self.user_id, self._counts()
+        )
+        if until is not None:
+            query = query.where(WorkoutRow.started_at < until)
+        return [_time_value(t) for t in self.session.scalars(query.order_by(WorkoutRow.started_at.desc()))]
+
+    def set_totals(self) -> list[tuple[str, datetime, str, int, int, float]]:
+        """Per exercise, workout and source: (exercise id, the workout's start, source, sets, reps,
+        reps times seconds per hold), summed by the database, for the charts."""
+        query = (
+            select(
+                SetRow.exercise_id,
+                _read_time(WorkoutRow.started_at),
+                SetRow.source,
+                func.count(SetRow.id),
+                func.sum(SetRow.reps),
+                func.sum(SetRow.reps * SetRow.hold_s),
+            )
+            .join(WorkoutRow, WorkoutRow.id == SetRow.workout_id)
+            .where(SetRow.user_id == self.user_id)
+            .group_by(SetRow.exercise_id, WorkoutRow.id, WorkoutRow.started_at, SetRow.source)
+        )
+        return [
+            (e, _time_value(t), str(src), int(n), int(reps or 0), float(held or 0.0))
+            for e, t, src, n, reps, held in self.session.execute(query)
+        ]
+
+    def pain_points(self) -> list[tuple[datetime, int, str]]:
+        """(taken at, score, moment) of every pain rating, oldest first, as plain values."""
+        query = (
+            select(_read_time(PainRatingRow.taken_at), PainRatingRow.score, PainRatingRow.moment)
+            .where(PainRatingRow.user_id == self.user_id)
+            .order_by(PainRatingRow.taken_at, PainRatingRow.id)
+        )
+        return [(_time_value(t), int(score), str(moment)) for t, score, moment in self.session.execute(query)]
+
+    def has_workouts(self) -> bool:
+        query = select(WorkoutRow.id).where(WorkoutRow.user_id == self.user_id).limit(1)
+        return self.session.scalar(query) is not None
+
+    def count_counted_workouts(self) -> int:
+        query = select(func.count(WorkoutRow.id)).where(WorkoutRow.user_id == self.user_id, self._counts())
+        return int(self.session.scalar(query) or 0)
 
     def in_progress_workout(self) -> WorkoutRecord | None:
         found = self.list_workouts(status="in_progress", limit=1)

@@ -6,14 +6,17 @@ is acting (``backcoach.web.deps``). Every request passes, outermost first: the H
 security headers (``backcoach.web.security``), the same-origin check on changes
 (``backcoach.web.same_origin``), who is signed in and the CSRF token (``backcoach.web.auth``).
 Front-end libraries come from the repo's ``node_modules`` (installed by ``npm ci`` from the pinned
-package-lock.json) and are served at ``/vendor/<package>/``; nothing is ever loaded from a CDN, so
-the app and its API docs work offline.
+package-lock.json) and are served at ``/vendor/<package>/``, and the browser's pose model (built from
+the mediapipe wheel by ``scripts/setup.sh``) at ``/models/``; nothing is ever loaded from a CDN, so
+the app and its API docs work offline. The app also holds, for its live cameras, the shared pose
+pool and a few threads for their database writes, and the task queue it puts recorded videos on.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -26,6 +29,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.authentication import AuthenticationMiddleware
 
 from backcoach.config import Settings
+from backcoach.pose.pool import EstimatorPool
+from backcoach.pose.task_model import TASK_FILE_NAME
+from backcoach.queue import make_queue
 from backcoach.services.context import open_app
 from backcoach.services.errors import (
     BackcoachError,
@@ -45,13 +51,17 @@ from backcoach.web.safety_gate import ADVICE_URL, screen_url
 from backcoach.web.same_origin import SameOriginMiddleware
 from backcoach.web.security import SecurityMiddleware
 from backcoach.web.templating import STATIC_DIR, templates
+from backcoach.worker.tasks import declare_tasks
 
-__all__ = ["VENDOR_PACKAGES", "create_app", "node_modules_dir"]
+__all__ = ["POSE_MODEL_URL", "VENDOR_PACKAGES", "create_app", "node_modules_dir", "pose_model_file"]
 
 log = logging.getLogger(__name__)
 
 # The npm packages served at /vendor/<name>/ (pinned in package.json / package-lock.json).
-VENDOR_PACKAGES: tuple[str, ...] = ("plotly.js-dist-min", "swagger-ui-dist")
+VENDOR_PACKAGES: tuple[str, ...] = ("@mediapipe/tasks-vision", "plotly.js-dist-min", "swagger-ui-dist")
+POSE_MODEL_URL = f"/models/{TASK_FILE_NAME}"
+# Database writes of live camera connections (a counted rep, a hold's seconds), off the event loop.
+_LIVE_STORE_THREADS = 4
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -62,6 +72,11 @@ def node_modules_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return _REPO_ROOT / "node_modules"
+
+
+def pose_model_file() -> Path:
+    """The browser's pose model, as ``scripts/setup.sh`` builds it (``build/models`` in the repo)."""
+    return _REPO_ROOT / "build" / "models" / TASK_FILE_NAME
 
 
 _STATUS_AND_CODE: dict[type[BackcoachError], tuple[int, str]] = {
@@ -204,9 +219,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = open_app(settings)
         app.state.ctx = ctx
+        app.state.pose_pool = EstimatorPool()
+        app.state.live_store = ThreadPoolExecutor(_LIVE_STORE_THREADS, thread_name_prefix="backcoach-live")
         try:
             yield
         finally:
+            app.state.live_store.shutdown(wait=True)
+            app.state.pose_pool.close()
             ctx.close()
 
     app = FastAPI(
@@ -220,6 +239,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.form_tokens = FormTokens()
+    # The web processes only put jobs on the queue; `backcoach worker` runs them.
+    app.state.tasks = declare_tasks(make_queue(settings))
     # Added innermost first: a request meets the Host check first and the CSRF check last.
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(
@@ -240,6 +261,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             StaticFiles(directory=vendor / package, check_dir=False),
             name=f"vendor-{package}",
         )
+    model = pose_model_file()
+    app.state.pose_model_url = POSE_MODEL_URL if model.is_file() else None
+    if settings.live_pose == "browser" and app.state.pose_model_url is None:
+        log.warning("%s is missing (run scripts/setup.sh): live pose runs on the server", model)
+    app.mount("/models", StaticFiles(directory=model.parent, check_dir=False), name="models")
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(live.router)

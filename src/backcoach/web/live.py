@@ -1,4 +1,9 @@
-"""The live camera WebSocket (``/ws/live``): frames in, counts, cues and the skeleton out.
+"""The live camera WebSocket (``/ws/live``): pose frames in, counts, cues and framing help out.
+
+Pose normally runs in the person's browser (MediaPipe Tasks, see ``static/js/live.js``), which
+sends only the 33 landmarks of each frame and the image's size; the video never leaves the
+device. A browser that cannot run the model sends JPEG frames instead, and the server finds the
+pose with its shared estimator pool (``backcoach.pose.EstimatorPool``).
 
 Protocol (one connection is one camera in one workout):
 
@@ -6,21 +11,27 @@ Protocol (one connection is one camera in one workout):
   ``{"type": "start", "workout_id": 1, "exercise_id": "bridge", "set_number": 1, "side": null}``
   begins counting a step (reply ``started`` with the set's stored numbers, so a reconnect
   carries on); it may add ``"client_id"`` (the player's id of the set row, so camera and player
-  fill one row) and ``"frames": "jpeg"`` (load the pose model now).
-  ``{"type": "landmarks", "frame_id": 7, "t_ms": 1234.5, "lm": [[x, y, z, v], ... 33]}`` is a
-  frame whose pose the client found itself (or a recorded trace); ``{"type": "stop"}`` ends
-  the step (reply ``stopped``).
-- binary messages are camera frames: 8 bytes of header (frame id and ``t_ms``, both unsigned
-  32-bit big-endian integers), then the JPEG bytes.
-- every frame gets one reply carrying its ``frame_id``: ``feedback`` (see ``LiveReply``),
-  ``dropped`` (a newer frame came before this one was started) or ``error``. The client keeps
-  a frame or two in flight and sends the next when a reply comes back, so its frame rate
-  follows the server's pace.
+  fill one row). ``{"type": "landmarks", "frame_id": 7, "t_ms": 1234.5, "width": 640,
+  "height": 360, "lm": [[x, y, z, v], ... 33]}`` is a frame whose pose the client found itself
+  (or a recorded trace; ``lm`` null when nobody is seen); ``{"type": "stop"}`` ends the step
+  (reply ``stopped``).
+- binary messages start with 8 bytes of header (frame id and ``t_ms``, both unsigned 32-bit
+  big-endian integers), then either a camera JPEG (it starts with the JPEG marker FF D8) or
+  landmarks: ``LM``, the image width and height (unsigned 16-bit big-endian), then 33 x 4
+  little-endian float32 (x, y, z, visibility), or nothing when nobody is seen. The binary form
+  of landmarks is what the browser sends: no text to parse, 542 bytes a frame.
+- every frame gets one reply carrying its ``frame_id``: ``feedback`` (see ``LiveReply``; the
+  skeleton is included only for JPEG frames), ``dropped`` (a newer frame came before this one
+  was started) or ``error``. The client keeps a frame or two in flight and sends the next when
+  a reply comes back, so its frame rate follows the server's pace.
 
-Pose runs in one worker thread per connection, off the event loop. Only the newest waiting
-frame is kept: an older one waiting is dropped, so nothing queues up without bound. A
-malformed or oversized message gets ``{"type": "error", "message": ...}`` and the connection
-and the workout go on. Frames stay in memory; nothing is written to disk but the counts.
+A landmarks frame is analysed on the event loop (about 0.1 ms, less than a thread hop would
+cost); the rare frame that changes what is stored waits for its database write in a small
+shared thread pool before its reply, so a counted rep is stored before the person sees it.
+JPEG frames go to the pose pool's threads. Only the newest waiting frame is kept: an older one
+waiting is dropped, so nothing queues up without bound. A malformed or oversized message gets
+``{"type": "error", "message": ...}`` and the connection and the workout go on. Frames stay in
+memory; nothing is written to disk but the counts.
 """
 
 from __future__ import annotations
@@ -32,28 +43,37 @@ import math
 import struct
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import numpy as np
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from backcoach.motion.landmarks import LANDMARK_COUNT, PoseFrame
+from backcoach.pose.pool import EstimatorPool, release_free_memory
 from backcoach.services import live_limits
 from backcoach.services.context import AppContext
-from backcoach.services.errors import BackcoachError, TooManyAttempts
-from backcoach.services.live import LiveCoach, LiveReply
+from backcoach.services.errors import BackcoachError, InvalidInput, TooManyAttempts
+from backcoach.services.live import LiveCoach, check_image_size, parse_landmarks
 from backcoach.web.auth import signed_in
 
-__all__ = ["FRAME_HEADER", "LIVE_PATH", "router"]
+__all__ = ["FRAME_HEADER", "LANDMARKS_HEADER", "LANDMARKS_MARK", "LIVE_PATH", "router"]
 
 log = logging.getLogger(__name__)
 
 LIVE_PATH = "/ws/live"
-# frame id, t_ms: unsigned 32-bit big-endian integers before the JPEG bytes
+# frame id, t_ms: unsigned 32-bit big-endian integers before the JPEG or landmark bytes
 FRAME_HEADER = struct.Struct(">II")
+# After the frame header, landmarks are marked "LM", then the image's width and height.
+LANDMARKS_MARK = b"LM"
+LANDMARKS_HEADER = struct.Struct(">2sHH")
+_LANDMARKS_AT = FRAME_HEADER.size + LANDMARKS_HEADER.size
+_LANDMARK_BYTES = LANDMARK_COUNT * 4 * 4
+_LANDMARKS_DTYPE = np.dtype("<f4")
 
 router = APIRouter()
 
@@ -66,7 +86,7 @@ class _Frame:
     t_ms: float
     received_at: float
     jpeg: bytes | None = None
-    landmarks: object = None
+    pose: PoseFrame | None = None
 
 
 def _same_origin(websocket: WebSocket) -> bool:
@@ -90,18 +110,49 @@ def _optional_frame_id(data: dict[str, Any]) -> int | None:
     return _int_field(data, "frame_id")
 
 
-class _Connection:
-    """One camera connection: a receive loop, a frame slot and a worker thread for pose."""
+def _binary_landmarks(data: bytes, t_ms: float) -> PoseFrame:
+    """A binary landmarks frame (see the module docstring); InvalidInput when malformed."""
+    _mark, width, height = LANDMARKS_HEADER.unpack_from(data, FRAME_HEADER.size)
+    width, height = check_image_size(width, height)
+    body = len(data) - _LANDMARKS_AT
+    if body == 0:
+        return PoseFrame(t_ms, None, width, height)
+    if body != _LANDMARK_BYTES:
+        raise InvalidInput(f"landmarks are {LANDMARK_COUNT} x 4 float32 ({_LANDMARK_BYTES} bytes), or none")
+    points = np.frombuffer(data, _LANDMARKS_DTYPE, LANDMARK_COUNT * 4, _LANDMARKS_AT).astype(np.float64)
+    if not np.isfinite(points).all():
+        raise InvalidInput("landmarks must be finite numbers")
+    return PoseFrame(t_ms, points.reshape(LANDMARK_COUNT, 4), width, height)
 
-    def __init__(self, websocket: WebSocket, ctx: AppContext, max_message_bytes: int) -> None:
+
+class _Connection:
+    """One camera connection: a receive loop, a frame slot and a task that analyses frames in turn."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        ctx: AppContext,
+        max_message_bytes: int,
+        pose_pool: EstimatorPool,
+        store: Executor,
+    ) -> None:
         self._ws = websocket
         self._coach = LiveCoach(ctx)
         self._max_bytes = max_message_bytes
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backcoach-live")
+        self._pose_pool = pose_pool
+        self._in_pool = False
+        self._store = store
         self._pending: _Frame | None = None
+        # A frame is being answered (by the receive loop or the frames task): one at a time.
+        self._busy = False
         self._wake = asyncio.Event()
         self._send_lock = asyncio.Lock()
         self._open = True
+
+    @property
+    def used_pose_pool(self) -> bool:
+        """This camera sent pictures for the server's pose."""
+        return self._in_pool
 
     # ---- running --------------------------------------------------------------------
 
@@ -113,13 +164,27 @@ class _Connection:
             pass
         finally:
             self._open = False
-            worker.cancel()
-            # Queued after any frame still in the thread: the open hold is stored, pose freed.
-            self._executor.submit(self._coach.close)
-            self._executor.shutdown(wait=False)
+            self._pending = None
+            self._wake.set()
+            try:
+                # The frame being analysed finishes (and is stored) before the coach closes.
+                await asyncio.gather(worker, return_exceptions=True)
+            finally:
+                # Shielded: the open hold is stored and the pose pool left even when this task is
+                # cancelled (the server shutting down).
+                closing = asyncio.get_running_loop().run_in_executor(self._store, self._close)
+                await asyncio.shield(closing)
 
-    async def _in_worker(self, call: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+    def _close(self) -> None:
+        try:
+            self._coach.close()
+        finally:
+            if self._in_pool:
+                self._pose_pool.leave()
+
+    async def _blocking(self, call: Callable[[], T]) -> T:
+        """Database work for this connection, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._store, call)
 
     async def _send(self, message: dict[str, Any]) -> None:
         if not self._open:
@@ -159,10 +224,25 @@ class _Connection:
             await self._send_error(problem, frame_id)
             return
         if len(data) <= FRAME_HEADER.size:
-            await self._send_error("A camera frame is 8 bytes of frame id and time, then a JPEG.", frame_id)
+            await self._send_error(
+                "A camera frame is 8 bytes of frame id and time, then a JPEG or landmarks.", frame_id
+            )
             return
         frame_id, t_ms = FRAME_HEADER.unpack_from(data)
-        await self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), jpeg=data[FRAME_HEADER.size :]))
+        received_at = time.perf_counter()
+        marked = data[FRAME_HEADER.size : FRAME_HEADER.size + len(LANDMARKS_MARK)] == LANDMARKS_MARK
+        if marked and len(data) >= _LANDMARKS_AT:
+            try:
+                pose = _binary_landmarks(data, float(t_ms))
+            except BackcoachError as exc:
+                await self._send_error(str(exc), frame_id)
+                return
+            await self._offer(_Frame(frame_id, float(t_ms), received_at, pose=pose))
+            return
+        if not self._in_pool:
+            self._in_pool = True
+            self._pose_pool.join()
+        await self._offer(_Frame(frame_id, float(t_ms), received_at, jpeg=data[FRAME_HEADER.size :]))
 
     async def _on_text(self, text: str) -> None:
         problem = self._too_big(len(text) if len(text) * 4 <= self._max_bytes else len(text.encode()))
@@ -178,6 +258,8 @@ class _Connection:
             await self._send_error('A message must be a JSON object with a "type".')
             return
         kind = data["type"]
+        frame_id = data.get("frame_id") if kind == "landmarks" else None
+        frame_id = frame_id if isinstance(frame_id, int) and not isinstance(frame_id, bool) else None
         try:
             if kind == "landmarks":
                 await self._on_landmarks(data)
@@ -188,10 +270,9 @@ class _Connection:
             else:
                 await self._send_error(f'Unknown message type "{kind}": use start, landmarks or stop.')
         except ValueError as exc:
-            frame_id = data.get("frame_id") if kind == "landmarks" else None
-            await self._send_error(str(exc), frame_id if isinstance(frame_id, int) else None)
+            await self._send_error(str(exc), frame_id)
         except BackcoachError as exc:
-            await self._send_error(str(exc))
+            await self._send_error(str(exc), frame_id)
         except Exception:
             log.exception("live %s message failed", kind)
             await self._send_error("Something went wrong on our side; your counts so far are saved.")
@@ -203,7 +284,9 @@ class _Connection:
             raise ValueError('"t_ms" must be a number')
         if "lm" not in data:
             raise ValueError('"lm" is missing: 33 lists of [x, y, z, visibility], or null')
-        await self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), landmarks=data["lm"]))
+        width, height = check_image_size(data.get("width"), data.get("height"))
+        pose = PoseFrame(float(t_ms), parse_landmarks(data["lm"]), width, height)
+        await self._offer(_Frame(frame_id, float(t_ms), time.perf_counter(), pose=pose))
 
     async def _on_start(self, data: dict[str, Any]) -> None:
         workout_id = _int_field(data, "workout_id")
@@ -218,23 +301,29 @@ class _Connection:
         if client_id is not None and not isinstance(client_id, str):
             raise ValueError('"client_id" must be text: the player\'s id of this set')
         await self._drop_pending()
-        live_set = await self._in_worker(
+        live_set = await self._blocking(
             partial(self._coach.start, workout_id, exercise_id, set_number, side, client_id=client_id)
         )
         await self._send({"type": "started", "set": live_set.to_json()})
-        if data.get("frames") == "jpeg":
-            # Load the pose model now, while the person gets into position.
-            self._executor.submit(self._coach.warm_up)
 
     async def _on_stop(self) -> None:
         await self._drop_pending()
-        live_set = await self._in_worker(self._coach.stop)
+        live_set = await self._blocking(self._coach.stop)
         await self._send({"type": "stopped", "set": None if live_set is None else live_set.to_json()})
 
     # ---- frames ---------------------------------------------------------------------
 
     async def _offer(self, frame: _Frame) -> None:
-        """Keep only the newest waiting frame; an older one waiting is dropped (and told so)."""
+        """Analyse a landmarks frame at once when nothing is in hand; otherwise keep only the newest
+        waiting frame (an older one waiting is dropped, and told so) for the frames task."""
+        if frame.pose is not None and not self._busy and self._pending is None:
+            # The common case: no hop to the frames task, the reply goes out from here.
+            self._busy = True
+            try:
+                await self._answer(frame)
+            finally:
+                self._busy = False
+            return
         old, self._pending = self._pending, frame
         self._wake.set()
         if old is not None:
@@ -245,30 +334,51 @@ class _Connection:
         if old is not None:
             await self._send({"type": "dropped", "frame_id": old.frame_id})
 
-    def _handle(self, frame: _Frame) -> LiveReply:
+    async def _feedback(self, frame: _Frame) -> dict[str, Any]:
+        pose = frame.pose
         if frame.jpeg is not None:
-            return self._coach.handle_jpeg(frame.jpeg, frame.t_ms, frame.frame_id)
-        return self._coach.handle_landmarks(frame.landmarks, frame.t_ms, frame.frame_id)
+            if self._coach.current_set is None:  # said before the pose is run for nothing
+                raise InvalidInput('send {"type": "start", ...} with the workout and exercise before frames')
+            try:
+                pose = await asyncio.wrap_future(self._pose_pool.submit(frame.jpeg, frame.t_ms))
+            except ValueError as exc:  # not a usable picture
+                raise InvalidInput(str(exc)) from None
+        assert pose is not None
+        reply = self._coach.analyse(pose, frame.frame_id, echo_landmarks=frame.jpeg is not None)
+        if self._coach.store_due:
+            await self._blocking(self._coach.store)
+        body = reply.to_json()
+        body["server_ms"] = round((time.perf_counter() - frame.received_at) * 1000.0, 1)
+        return body
+
+    async def _answer(self, frame: _Frame) -> None:
+        try:
+            body = await self._feedback(frame)
+        except BackcoachError as exc:
+            await self._send_error(str(exc), frame.frame_id)
+            return
+        except Exception:
+            log.exception("live frame %s failed", frame.frame_id)
+            await self._send_error("That frame could not be analysed; on to the next.", frame.frame_id)
+            return
+        await self._send(body)
 
     async def _process_frames(self) -> None:
         while self._open:
             await self._wake.wait()
             self._wake.clear()
+            if self._busy:  # the receive loop is answering a frame: it wakes us when done
+                continue
             frame, self._pending = self._pending, None
             if frame is None:
                 continue
+            self._busy = True
             try:
-                reply = await self._in_worker(partial(self._handle, frame))
-            except BackcoachError as exc:
-                await self._send_error(str(exc), frame.frame_id)
-                continue
-            except Exception:
-                log.exception("live frame %s failed", frame.frame_id)
-                await self._send_error("That frame could not be analysed; on to the next.", frame.frame_id)
-                continue
-            body = reply.to_json()
-            body["server_ms"] = round((time.perf_counter() - frame.received_at) * 1000.0, 1)
-            await self._send(body)
+                await self._answer(frame)
+            finally:
+                self._busy = False
+                if self._pending is not None:
+                    self._wake.set()
 
 
 @router.websocket(LIVE_PATH)
@@ -287,9 +397,9 @@ async def live_socket(websocket: WebSocket) -> None:
     base: AppContext = websocket.app.state.ctx
     client = websocket.client.host if websocket.client else ""
     ctx = base.acting(person.actor, address=client)
-    settings = websocket.app.state.settings
-    await websocket.accept()
     state = websocket.app.state
+    settings = state.settings
+    await websocket.accept()
     open_here = getattr(state, "live_open", 0)
     if open_here >= settings.live_connections_per_server:
         await _refuse(websocket, "The camera coach is busy right now. Please try again in a minute.")
@@ -301,12 +411,18 @@ async def live_socket(websocket: WebSocket) -> None:
         return
     state.live_open = getattr(state, "live_open", 0) + 1
     refresher = asyncio.create_task(_keep_fresh(ctx, connection_id))
+    connection = _Connection(
+        websocket, ctx, int(settings.max_ws_message_bytes), state.pose_pool, state.live_store
+    )
     try:
-        await _Connection(websocket, ctx, int(settings.max_ws_message_bytes)).run()
+        await connection.run()
     finally:
         refresher.cancel()
         state.live_open -= 1
         await run_in_threadpool(live_limits.close_live, ctx, connection_id)
+    if connection.used_pose_pool and state.pose_pool.members == 0:
+        del connection  # its frames and buffers go first: then the freed memory goes back to the system
+        await asyncio.get_running_loop().run_in_executor(state.live_store, release_free_memory)
 
 
 async def _refuse(websocket: WebSocket, message: str) -> None:

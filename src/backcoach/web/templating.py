@@ -32,6 +32,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("/workout", "Workout"),
     ("/exercises", "Exercises"),
     ("/history", "History"),
+    ("/videos", "Videos"),
     ("/about", "About back pain"),
     ("/safety", "Safety"),
     ("/settings", "Settings"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backcoach.web.routes import accounts, admin, api, clinic, messages, meta, pages, safety
+from backcoach.web.routes import accounts, admin, api, clinic, messages, meta, pages, safety, videos
 
 __all__ = ["ROUTERS"]
 
@@ -18,4 +18,5 @@ ROUTERS: list[APIRouter] = [
     messages.router,
     clinic.router,
     admin.router,
+    videos.router,
 ]

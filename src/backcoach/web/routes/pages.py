@@ -92,7 +92,7 @@ def today_page(request: Request, person: PersonDep) -> Response:
     program = view.program
     exercises = {e.id: e for e in catalogue.list_exercises(ctx)}
     done_ids = {eid for w in view.workouts_today for eid in w.exercise_ids}
-    first_run = not history.list_workouts(ctx, limit=1)
+    first_run = not history.has_workouts(ctx)
     status = safety.safety_status(ctx)
     return _page(
         request,
@@ -315,6 +315,8 @@ def workout_page(
             "player": player,
             "figures": {e.id: render_figure(e, css_class="figure") for e in exercises},
             "live_js": (STATIC_DIR / "js" / "live.js").is_file(),
+            # Pose in the browser when the model is built and the server allows it.
+            "live_pose_model": request.app.state.pose_model_url if settings.live_pose == "browser" else None,
         },
     )
 
@@ -364,21 +366,23 @@ def history_page(
     year, mon = (int(month[:4]), int(month[5:])) if month else (today.year, today.month)
     if not 1 <= mon <= 12 or not 2000 <= year <= 2100:
         raise HTTPException(404, "There is no such month in the calendar.")
-    all_workouts = history.list_workouts(ctx)
-    # The calendar and the count show workouts that count (finished, or with a set done), as the
-    # streak does; one opened and left with nothing done stays in the table, marked, but is no tick.
-    done_workouts = [w for w in all_workouts if history.workout_counts(w)]
-    by_day: dict[date, list[Any]] = {}
-    for w in done_workouts:
-        by_day.setdefault(w.started_at.astimezone().date(), []).append(w)
     prev_month = (date(year, mon, 1) - timedelta(days=1)).strftime("%Y-%m")
     next_first = date(year + (mon == 12), mon % 12 + 1, 1)
+    # The month shown, with its workouts' rows; the whole history only as counts and chart points.
+    month_workouts = history.list_workouts(ctx, since=date(year, mon, 1))
+    month_workouts = [w for w in month_workouts if w.started_at.astimezone().date() < next_first]
+    # The calendar and the count show workouts that count (finished, or with a set done), as the
+    # streak does; one opened and left with nothing done stays in the table, marked, but is no tick.
+    by_day: dict[date, list[Any]] = {}
+    for w in month_workouts:
+        if history.workout_counts(w):
+            by_day.setdefault(w.started_at.astimezone().date(), []).append(w)
     names = {e.id: e.name for e in catalogue.list_exercises(ctx)}
-    exercise_series = {eid: history.exercise_series(ctx, eid) for eid in names}
+    exercise_series = history.all_exercise_series(ctx)
     chart_data = {
         "pain": [
-            {"taken_at": p.taken_at.isoformat(), "score": p.score, "moment": p.moment}
-            for p in history.pain_series(ctx)
+            {"taken_at": taken_at.isoformat(), "score": score, "moment": moment}
+            for taken_at, score, moment in history.pain_points(ctx)
         ],
         "exercises": {
             eid: [
@@ -400,8 +404,8 @@ def history_page(
             "by_day": by_day,
             "prev_month": prev_month,
             "next_month": next_first.strftime("%Y-%m") if next_first <= today else None,
-            "workouts": all_workouts,
-            "workouts_done": len(done_workouts),
+            "workouts": month_workouts,
+            "workouts_done": history.count_done_workouts(ctx),
             "names": names,
             "adherence": history.adherence(ctx, today),
             "day_names": [calendar.day_abbr[i] for i in range(7)],

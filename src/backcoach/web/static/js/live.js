@@ -1,9 +1,13 @@
 /* backcoach live camera coaching, in the workout player.
  *
- * Takes the webcam (getUserMedia, the camera chosen in Settings), sends JPEG frames over the
- * WebSocket /ws/live (8-byte header: frame id and t_ms as big-endian uint32, then the JPEG),
- * draws the skeleton the server sends back over the video, and shows the count, the hold
- * seconds, form cues (spoken when voice is on) and framing help. Counted reps and holds fill
+ * Takes the webcam (getUserMedia, the camera chosen in Settings) and finds the pose in this
+ * browser (pose.js, MediaPipe Tasks from our own origin): only the 33 landmarks of each frame
+ * and the picture's width and height go over the WebSocket /ws/live, as one binary message
+ * (8-byte header: frame id and t_ms as big-endian uint32; "LM"; width and height as big-endian
+ * uint16; 33 x 4 little-endian float32). When the browser cannot run the model (or the server
+ * is set to do pose itself: no model URL on the panel) it sends JPEG frames instead (the same
+ * header, then the JPEG) and draws the skeleton the server sends back. It shows the count,
+ * the hold seconds, form cues (spoken when voice is on) and framing help. Counted reps and holds fill
  * the player through window.backcoachPlayer (addReps, completeHold, setHoldSeconds, with
  * setCameraActive so its timers guide without counting); the person can still correct them.
  *
@@ -37,6 +41,7 @@
   var framingEl = document.getElementById("live-framing");
   var confidenceEl = document.getElementById("live-confidence");
   var capture = document.createElement("canvas");
+  var LANDMARK_VALUES = 33 * 4;
 
   // Pairs of landmark indices drawn as bones (MediaPipe Pose order).
   var BONES = [
@@ -62,7 +67,11 @@
     lastCueAt: {},
     framing: { candidate: "", since: 0 },
     cueShownAt: 0,
-    frames: { sent: 0, replied: 0, dropped: 0, errors: 0 }
+    frames: { sent: 0, replied: 0, dropped: 0, errors: 0 },
+    pose: null,          // the browser's pose detector (pose.js), when it runs here
+    poseMode: "",        // "browser" or "server": where this camera's pose is found
+    poseMs: [],          // the last frames' pose times in this browser
+    size: null           // [width, height] of the last frame sent
   };
   window.backcoachLive = { state: state };
 
@@ -148,6 +157,13 @@
     }
   }
 
+  function skeletonOf(points) {
+    if (!points) { return null; }
+    var out = [];
+    for (var i = 0; i < 33; i++) { out.push([points[i * 4], points[i * 4 + 1], points[i * 4 + 3]]); }
+    return out;
+  }
+
   // Framing help changes only after it has held for a moment, so it neither flickers nor
   // floods a screen reader.
   function showFraming(text) {
@@ -167,7 +183,7 @@
       ? (message.confidence >= 0.7 ? "yes" : message.confidence >= 0.4 ? "fairly" : "not yet")
       : "this one is timed, not counted by the camera";
     showFraming((message.framing || []).join(". "));
-    drawSkeleton(message.landmarks);
+    if (state.poseMode === "server") { drawSkeleton(message.landmarks); }
     var now = performance.now();
     if (cueEl.textContent && now - state.cueShownAt > CUE_SHOWN_MS) { cueEl.textContent = ""; }
     (message.cues || []).forEach(function (cue) {
@@ -212,7 +228,7 @@
     send({
       type: "start", workout_id: p.workoutId, exercise_id: step.exercise_id,
       set_number: step.set_number || 1, side: step.alternating ? null : (step.side || null),
-      client_id: step.client_id || null, frames: "jpeg"
+      client_id: step.client_id || null
     });
   }
 
@@ -282,6 +298,7 @@
       if (!video.videoWidth) { state.timer = setTimeout(function () { state.timer = null; sendFrame(); }, 100); }
       return;
     }
+    if (state.poseMode === "browser") { sendLandmarks(now); return; }
     var width = CAPTURE_WIDTH;
     var height = Math.round(CAPTURE_WIDTH * video.videoHeight / video.videoWidth);
     if (capture.width !== width || capture.height !== height) { capture.width = width; capture.height = height; }
@@ -306,6 +323,76 @@
         schedule();
       });
     }, "image/jpeg", JPEG_QUALITY);
+  }
+
+  function landmarkPacket(frameId, tMs, width, height, points) {
+    var buffer = new ArrayBuffer(14 + (points ? LANDMARK_VALUES * 4 : 0));
+    var view = new DataView(buffer);
+    view.setUint32(0, frameId >>> 0);
+    view.setUint32(4, tMs >>> 0);
+    view.setUint8(8, 76);  // "L"
+    view.setUint8(9, 77);  // "M"
+    view.setUint16(10, width);
+    view.setUint16(12, height);
+    if (points) {
+      for (var i = 0; i < LANDMARK_VALUES; i++) { view.setFloat32(14 + i * 4, points[i], true); }
+    }
+    return buffer;
+  }
+
+  // Pose found here: the frame itself never leaves the browser.
+  function sendLandmarks(now) {
+    var began = performance.now();
+    var points;
+    try {
+      points = state.pose.detect(video, began);
+    } catch (error) {
+      useServerPose("The pose model stopped working in this browser, so the server finds your pose now.");
+      schedule();
+      return;
+    }
+    state.poseMs.push(performance.now() - began);
+    if (state.poseMs.length > 50) { state.poseMs.shift(); }
+    drawSkeleton(skeletonOf(points));
+    var frameId = state.nextFrameId++;
+    var tMs = Math.max(state.lastTms + 1, Math.round(now - state.t0));
+    state.lastTms = tMs;
+    state.inFlight[frameId] = now;
+    state.lastSendAt = now;
+    state.size = [video.videoWidth, video.videoHeight];
+    state.ws.send(landmarkPacket(frameId, tMs, video.videoWidth, video.videoHeight, points));
+    state.frames.sent += 1;
+    schedule();
+  }
+
+  // ---- where pose runs ---------------------------------------------------------------
+
+  function useServerPose(why) {
+    if (state.pose) { try { state.pose.close(); } catch (e) { /* already gone */ } }
+    state.pose = null;
+    state.poseMode = "server";
+    panel.dataset.poseMode = "server";
+    if (why) { setStatus(why); }
+  }
+
+  // The model loads once per page (a second or two); a browser that cannot run it (no
+  // WebAssembly, an old engine) sends pictures to the server instead.
+  function preparePose() {
+    var model = panel.dataset.poseModel;
+    if (state.pose || state.poseMode === "server") { return Promise.resolve(); }
+    if (!model) { useServerPose(""); return Promise.resolve(); }
+    setStatus("Loading the pose model…");
+    return import("/static/js/pose.js").then(function (module) {
+      return module.createPose(model);
+    }).then(function (detector) {
+      state.pose = detector;
+      state.poseMode = "browser";
+      panel.dataset.poseMode = "browser";
+      panel.dataset.poseDelegate = detector.delegate;
+    }).catch(function () {
+      useServerPose("This browser cannot find your pose itself, so it sends pictures to backcoach " +
+        "to do it (they are never saved).");
+    });
   }
 
   // ---- the camera --------------------------------------------------------------------
@@ -333,7 +420,9 @@
       return Promise.reject({ name: "NotFoundError" });
     }
     var chosen = localStorage.getItem(CAMERA_KEY);
-    var video = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30 } };
+    // resizeMode "none": the camera's own shape (a phone held upright is portrait), never cropped
+    // to the size asked for; the landmarks go with the real width and height, so angles stay right.
+    var video = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30 }, resizeMode: "none" };
     if (chosen) { video.deviceId = { exact: chosen }; }
     return navigator.mediaDevices.getUserMedia({ video: video, audio: false }).catch(function (error) {
       if (chosen && (error.name === "OverconstrainedError" || error.name === "NotFoundError")) {
@@ -358,8 +447,11 @@
       if (playing && playing.catch) { playing.catch(function () {}); }
       showOn(true);
       panel.dataset.camera = "on";
-      connect();
-      setStatus("Connecting to the coach…");
+      return preparePose().then(function () {
+        if (!state.on) { return; }
+        connect();
+        setStatus("Connecting to the coach…");
+      });
     }).catch(function (error) {
       state.on = false;
       showOn(false);
@@ -379,6 +471,10 @@
       ws.close();
     }
     if (state.stream) { state.stream.getTracks().forEach(function (track) { track.stop(); }); state.stream = null; }
+    // The model's memory is freed with the camera (it loads again in a second or two).
+    if (state.pose) { try { state.pose.close(); } catch (e) { /* already gone */ } }
+    state.pose = null;
+    if (state.poseMode === "browser") { state.poseMode = ""; }
     video.srcObject = null;
     state.started = false;
     state.step = null;
