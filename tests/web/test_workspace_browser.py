@@ -179,5 +179,14 @@ def test_prescribe_follow_and_adjust(
     pat.goto(base + "/safety/progress")
     doses = pat.get_by_role("main").inner_text()
     assert "agreed by Sam Physio" in doses and "Ease off for a week" in doses
+    # --- On a tablet held upright, the list and the patient's page fit the screen's width.
+    tablet = browser.new_context(viewport={"width": 768, "height": 1024}, is_mobile=True, has_touch=True)
+    page = tablet.new_page()
+    _sign_in(page, base, "sam@clinic.example")
+    for url in (base + "/clinic", patient_url, patient_url + "/program"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, url
+    save_screenshot(page, "workspace-tablet", full_page=False)
+    tablet.close()
     sam_context.close()
     pat_context.close()
