@@ -162,6 +162,7 @@ def test_prescribe_follow_and_adjust(
     assert camera.locator("td").nth(1).inner_text() == "1"  # counted by the camera
     eased = sam.get_by_test_id("eased")
     assert "Bridge" in eased.inner_text() and "1 × 8 → 1 × 6" in eased.inner_text()
+    sam.wait_for_selector("#pain-chart .main-svg")
     save_screenshot(sam, "workspace-patient")
     eased.get_by_label("Your reason (kept in the dose history)").fill("Ease off for a week, then we review.")
     eased.get_by_role("button", name="Agree to the easier dose").click()

@@ -180,18 +180,29 @@ def patient_page(request: Request, ctx: StaffCtx, patient_id: int) -> Response:
     summary = next(iter(workspace.patient_summaries(ctx, patient_id=patient_id)), None)
     with ctx.session() as session:
         audit.note(session, pctx, "record_opened")
+    instruments = load_instruments()
     chart = {
         "pain": [
             {"t": p.taken_at.isoformat(), "score": p.score, "moment": p.moment, "flare": is_flare(triples, n)}
             for n, p in enumerate(pain)
         ],
-        "outcomes": {
-            name: [
-                {"t": pt.taken_at.isoformat(), "value": pt.value, "meaningful": pt.change.meaningful}
-                for pt in s.points
-            ]
-            for name, s in outcomes.outcome_series(pctx).items()
-        },
+        "from": since.isoformat(),
+        "to": (today + timedelta(days=3)).isoformat(),  # room for today's markers
+        "outcomes": [
+            {
+                "name": s.name,
+                "lower_is_better": s.lower_is_better,
+                "range": [instruments[s.instrument].min_score, instruments[s.instrument].max_score]
+                if s.instrument in instruments
+                else None,
+                "points": [
+                    {"t": pt.taken_at.isoformat(), "value": pt.value, "meaningful": pt.change.meaningful}
+                    for pt in s.points
+                ],
+            }
+            for s in outcomes.outcome_series(pctx).values()
+            if s.points
+        ],
     }
     names = {e.id: e.name for e in ctx.catalogue.exercises}
     context = {
