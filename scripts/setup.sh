@@ -18,12 +18,15 @@ pick_python() {
   return 1
 }
 
-apt_packages=(ffmpeg espeak-ng)
+# pango draws the PDF reports (WeasyPrint); poppler-utils reads them back in the tests.
+apt_packages=(ffmpeg espeak-ng libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 [ "$need_browser" = 1 ] && apt_packages+=(chromium)
 absent=()
 for pkg in "${apt_packages[@]}"; do
   case $pkg in
     chromium) command -v chromium >/dev/null 2>&1 || absent+=("$pkg") ;;
+    poppler-utils) command -v pdftotext >/dev/null 2>&1 || absent+=("$pkg") ;;
+    lib*) dpkg -s "$pkg" >/dev/null 2>&1 || absent+=("$pkg") ;;
     *) command -v "$pkg" >/dev/null 2>&1 || absent+=("$pkg") ;;
   esac
 done
